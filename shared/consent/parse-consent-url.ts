@@ -1,6 +1,7 @@
 // Turns a URL seen in the browser into "who is being asked to grant what to whom", or null.
 import { IDP_RULES, type IdpRule } from './idps/index.ts'
 import { buildRequest, splitScopes, type ParseContext } from './idps/rule.ts'
+import { readQuery, type QueryParams } from './read-query.ts'
 import type { ConsentRequest } from './types.ts'
 
 /** Longer than any real authorization request; such inputs are not worth parsing. */
@@ -52,6 +53,22 @@ function quickHost(url: string): string | null | undefined {
   return url.slice(start, end)
 }
 
+/** Cheap string test before a full parse: consent pages name a client, or are known exceptions. */
+function isCandidate(url: string, host: string, rule: IdpRule): boolean {
+  if (url.includes('client_id')) return true
+  if (!rule.pagesWithoutClientId) return false
+  const pathStart = url.indexOf(host) + host.length
+  let end = url.length
+  for (let i = pathStart; i < url.length; i++) {
+    const c = url.charCodeAt(i)
+    if (c === 63 || c === 35) {
+      end = i
+      break
+    }
+  }
+  return rule.pagesWithoutClientId.test(url.slice(pathStart, end))
+}
+
 function hasGenericShape(url: string): boolean {
   return (
     url.includes('client_id=') && url.includes('response_type=') && url.includes('redirect_uri=')
@@ -73,8 +90,9 @@ function parseWithRule(url: URL, rule: IdpRule | null, depth: number): ConsentRe
       return found ? { ...found, nested: true } : null
     },
   }
-  if (rule) return rule.parse(url, ctx)
-  return parseGeneric(url)
+  const params = readQuery(url.search)
+  if (rule) return rule.parse(url, params, ctx)
+  return parseGeneric(url, params)
 }
 
 function parseParsed(url: URL, depth: number): ConsentRequest | null {
@@ -84,12 +102,11 @@ function parseParsed(url: URL, depth: number): ConsentRequest | null {
 }
 
 /** Any OAuth 2.0 authorization request on a host no rule knows. */
-function parseGeneric(url: URL): ConsentRequest | null {
-  const params = url.searchParams
+function parseGeneric(url: URL, params: QueryParams): ConsentRequest | null {
   if (!params.get('client_id') || !params.get('response_type') || !params.get('redirect_uri')) {
     return null
   }
-  return buildRequest('other', url, { scopes: splitScopes(params.get('scope'), true) })
+  return buildRequest('other', url, params, { scopes: splitScopes(params.get('scope'), true) })
 }
 
 export function parseConsentUrl(url: string): ConsentRequest | null {
@@ -97,7 +114,10 @@ export function parseConsentUrl(url: string): ConsentRequest | null {
     if (typeof url !== 'string' || url.length > MAX_URL_LENGTH) return null
     const host = quickHost(url)
     if (host === undefined) return null // not http(s): mailto:, data:, chrome:, about:...
-    if (host !== null && !findIdpRule(host) && !hasGenericShape(url)) return null
+    if (host !== null) {
+      const rule = findIdpRule(host)
+      if (rule ? !isCandidate(url, host, rule) : !hasGenericShape(url)) return null
+    }
     let parsed: URL
     try {
       parsed = new URL(url)

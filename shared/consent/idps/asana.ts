@@ -4,10 +4,10 @@ import { buildRequest, type IdpRule } from './rule.ts'
 export const asana: IdpRule = {
   provider: 'asana',
   hosts: ['app.asana.com'],
-  parse(url) {
-    if (url.pathname !== '/-/oauth_authorize' || !url.searchParams.has('client_id')) return null
+  parse(url, params) {
+    if (url.pathname !== '/-/oauth_authorize' || !params.has('client_id')) return null
     // Asana apps always receive a refresh token; no scope means the "default" full access.
-    const req = buildRequest('asana', url, { offlineAccess: true })
+    const req = buildRequest('asana', url, params, { offlineAccess: true })
     return req.scopes.length === 0 ? { ...req, kind: 'consent' } : req
   },
   examples: [

@@ -4,9 +4,9 @@ import { buildRequest, type IdpRule } from './rule.ts'
 export const box: IdpRule = {
   provider: 'box',
   hosts: ['account.box.com', 'app.box.com'],
-  parse(url) {
-    if (url.pathname !== '/api/oauth2/authorize' || !url.searchParams.has('client_id')) return null
-    const req = buildRequest('box', url)
+  parse(url, params) {
+    if (url.pathname !== '/api/oauth2/authorize' || !params.has('client_id')) return null
+    const req = buildRequest('box', url, params)
     // Box apps always receive a refresh token, and their scopes are set in the app's config.
     return { ...req, offlineAccess: true, kind: req.scopes.length === 0 ? 'consent' : req.kind }
   },

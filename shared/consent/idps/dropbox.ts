@@ -4,10 +4,10 @@ import { buildRequest, type IdpRule } from './rule.ts'
 export const dropbox: IdpRule = {
   provider: 'dropbox',
   hosts: ['www.dropbox.com', 'dropbox.com'],
-  parse(url) {
-    if (url.pathname !== '/oauth2/authorize' || !url.searchParams.has('client_id')) return null
-    const req = buildRequest('dropbox', url, {
-      offlineAccess: url.searchParams.get('token_access_type') === 'offline',
+  parse(url, params) {
+    if (url.pathname !== '/oauth2/authorize' || !params.has('client_id')) return null
+    const req = buildRequest('dropbox', url, params, {
+      offlineAccess: params.get('token_access_type') === 'offline',
     })
     return req.scopes.length === 0 ? { ...req, kind: 'consent' } : req
   },

@@ -11,14 +11,15 @@ function isGithubAppClient(clientId: string | null): boolean {
 export const github: IdpRule = {
   provider: 'github',
   hosts: ['github.com', 'www.github.com'],
-  parse(url, ctx) {
+  pagesWithoutClientId:
+    /^\/(login\/device(\/select_account)?|apps\/[^/]+\/installations\/(new|select_target)(\/permissions)?)\/?$/,
+  parse(url, params, ctx) {
     const path = url.pathname
-    const params = url.searchParams
     if (path === '/login/oauth/authorize' || path === '/login/oauth/select_account') {
       const clientId = params.get('client_id')
       if (!clientId) return null
       const scopes = splitScopes(params.get('scope'), true)
-      const req = buildRequest('github', url, { scopes })
+      const req = buildRequest('github', url, params, { scopes })
       if (isGithubAppClient(clientId)) return { ...req, kind: 'consent' }
       return scopes.length === 0 ? { ...req, kind: 'signin_only' } : req
     }
@@ -27,11 +28,11 @@ export const github: IdpRule = {
       return returnTo ? ctx.parseNested(returnTo, 'https://github.com') : null
     }
     if (path === '/login/device' || path === '/login/device/select_account') {
-      return buildRequest('github', url, { kind: 'device_code', clientId: null })
+      return buildRequest('github', url, params, { kind: 'device_code', clientId: null })
     }
     const install = INSTALL_PATH.exec(path)
     if (install) {
-      return buildRequest('github', url, {
+      return buildRequest('github', url, params, {
         kind: 'app_install',
         clientId: null,
         appSlug: install[1] ?? null,

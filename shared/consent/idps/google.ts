@@ -13,19 +13,19 @@ const NESTING_PARAMS = ['continue', 'followup', 'next'] as const
 export const google: IdpRule = {
   provider: 'google',
   hosts: ['accounts.google.com', 'www.google.com', 'google.com'],
-  parse(url, ctx) {
+  pagesWithoutClientId: /^\/(device|o\/oauth2\/device\/usercode)\/?$/,
+  parse(url, params, ctx) {
     const path = url.pathname
     if (url.hostname !== 'accounts.google.com') {
-      return path === '/device' ? buildRequest('google', url, { kind: 'device_code', clientId: null }) : null
+      return path === '/device' ? buildRequest('google', url, params, { kind: 'device_code', clientId: null }) : null
     }
-    const params = url.searchParams
     if (AUTH_PATHS.has(path) || path.startsWith('/signin/oauth') || path.startsWith('/o/oauth2/v2/auth')) {
       if (params.has('client_id')) {
-        return buildRequest('google', url, { tenant: params.get('hd') || null })
+        return buildRequest('google', url, params, { tenant: params.get('hd') || null })
       }
     }
     if (path === '/o/oauth2/device/usercode') {
-      return buildRequest('google', url, { kind: 'device_code', clientId: null })
+      return buildRequest('google', url, params, { kind: 'device_code', clientId: null })
     }
     for (const name of NESTING_PARAMS) {
       const inner = params.get(name)

@@ -6,11 +6,10 @@ const AUTHORIZE = /^\/oauth(?:\/(\d{1,20}))?\/authorize\/?$/
 export const hubspot: IdpRule = {
   provider: 'hubspot',
   hosts: ['app.hubspot.com', 'app-eu1.hubspot.com', 'app-na2.hubspot.com', 'app-ap1.hubspot.com'],
-  parse(url) {
+  parse(url, params) {
     const match = AUTHORIZE.exec(url.pathname)
-    const params = url.searchParams
     if (!match || !params.has('client_id')) return null
-    const req = buildRequest('hubspot', url, {
+    const req = buildRequest('hubspot', url, params, {
       tenant: match[1] ?? null,
       optionalScopes: splitScopes(params.get('optional_scope')),
       offlineAccess: true,

@@ -17,21 +17,21 @@ export const microsoft: IdpRule = {
     'www.microsoft.com',
   ],
   hostSuffixes: ['.b2clogin.com', '.ciamlogin.com'],
-  parse(url) {
+  pagesWithoutClientId: /^\/(devicelogin|device|[^/]+\/oauth2\/deviceauth)\/?$/i,
+  parse(url, params) {
     const host = url.hostname
     const path = url.pathname.toLowerCase()
-    const params = url.searchParams
     if (DEVICE_HOSTS.has(host)) {
       return path === '/devicelogin' || path.startsWith('/devicelogin/')
-        ? buildRequest('microsoft', url, { kind: 'device_code', clientId: null })
+        ? buildRequest('microsoft', url, params, { kind: 'device_code', clientId: null })
         : null
     }
     if (path === '/device' || path.endsWith('/oauth2/deviceauth') || path === '/devicelogin') {
-      return buildRequest('microsoft', url, { kind: 'device_code', clientId: null })
+      return buildRequest('microsoft', url, params, { kind: 'device_code', clientId: null })
     }
     if (!params.has('client_id')) return null
     if (host === 'login.live.com') {
-      return path === '/oauth20_authorize.srf' ? buildRequest('microsoft', url) : null
+      return path === '/oauth20_authorize.srf' ? buildRequest('microsoft', url, params) : null
     }
     const segments = url.pathname.split('/').filter(Boolean)
     const b2c = host.endsWith('.b2clogin.com') || host.endsWith('.ciamlogin.com')
@@ -40,15 +40,15 @@ export const microsoft: IdpRule = {
       : segments[0]
     const prompt = params.get('prompt')
     if (path.endsWith('/adminconsent')) {
-      return buildRequest('microsoft', url, { kind: 'admin_consent', tenant: tenant ?? null })
+      return buildRequest('microsoft', url, params, { kind: 'admin_consent', tenant: tenant ?? null })
     }
     if (path.endsWith('/oauth2/v2.0/authorize')) {
-      const base = buildRequest('microsoft', url, { tenant: tenant ?? null })
+      const base = buildRequest('microsoft', url, params, { tenant: tenant ?? null })
       return prompt === 'admin_consent' ? { ...base, kind: 'admin_consent' } : base
     }
     if (path.endsWith('/oauth2/authorize')) {
       const resource = params.get('resource')
-      const base = buildRequest('microsoft', url, { tenant: tenant ?? null, audience: resource || null })
+      const base = buildRequest('microsoft', url, params, { tenant: tenant ?? null, audience: resource || null })
       // v1 permissions are fixed in the app registration: a resource means data access.
       if (prompt === 'admin_consent') return { ...base, kind: 'admin_consent' }
       return resource && base.kind === 'signin_only' ? { ...base, kind: 'consent' } : base

@@ -16,17 +16,17 @@ export const okta: IdpRule = {
   provider: 'okta',
   hosts: [],
   hostSuffixes: SUFFIXES,
-  parse(url, ctx) {
+  pagesWithoutClientId: /^\/activate\/?$/,
+  parse(url, params, ctx) {
     const path = url.pathname
-    const params = url.searchParams
     const tenant = orgOf(url.hostname)
     if (path === '/activate' || path === '/activate/') {
-      return buildRequest('okta', url, { kind: 'device_code', clientId: null, tenant })
+      return buildRequest('okta', url, params, { kind: 'device_code', clientId: null, tenant })
     }
     const match = AUTHORIZE.exec(path)
     if (match) {
       if (!params.has('client_id')) return null
-      return buildRequest('okta', url, { tenant, audience: match[1] ?? null })
+      return buildRequest('okta', url, params, { tenant, audience: match[1] ?? null })
     }
     const from = params.get('fromURI')
     return from ? ctx.parseNested(from, url.origin) : null

@@ -1,6 +1,7 @@
 // The shape every identity-provider rule in this folder has, and the helpers they share.
 import type { ConsentKind, ConsentRequest, PkceMethod, Provider } from '../types.ts'
-import { stripSecretsFromUrl } from '../strip-secrets.ts'
+import { stripSecrets } from '../strip-secrets.ts'
+import type { QueryParams } from '../read-query.ts'
 
 export interface IdpRule {
   provider: Exclude<Provider, 'other'>
@@ -9,7 +10,12 @@ export interface IdpRule {
   /** Host suffixes with a leading dot (".okta.com"): any subdomain is handled. */
   hostSuffixes?: readonly string[]
   /** Recognise the page; null means "not a consent page of this provider". */
-  parse(url: URL, ctx: ParseContext): ConsentRequest | null
+  parse(url: URL, params: QueryParams, ctx: ParseContext): ConsentRequest | null
+  /**
+   * Paths of consent pages that carry no client_id (device code, app install). Every other page
+   * must mention client_id somewhere in its URL (nested ones too), which spares a full parse.
+   */
+  pagesWithoutClientId?: RegExp
   /** Real consent URLs from the provider's documentation; tested against every other rule. */
   examples: readonly string[]
 }
@@ -51,7 +57,7 @@ function field(value: string | null): string | null {
   return value.length > MAX_FIELD ? value.slice(0, MAX_FIELD) : value
 }
 
-function pkceOf(params: URLSearchParams): PkceMethod | null {
+function pkceOf(params: QueryParams): PkceMethod | null {
   const method = params.get('code_challenge_method')
   if (method === 'S256' || method === 'plain') return method
   return params.has('code_challenge') ? 'plain' : null
@@ -97,20 +103,12 @@ export function consentOrSignin(scopes: readonly string[]): ConsentKind {
 export function buildRequest(
   provider: Provider,
   url: URL,
-  fields: RequestFields = {},
-  params: URLSearchParams = url.searchParams
+  params: QueryParams,
+  fields: RequestFields = {}
 ): ConsentRequest {
   const scopes = fields.scopes ?? splitScopes(params.get('scope'))
   const rawRedirect = field(params.get('redirect_uri'))
-  const redirectUri = rawRedirect === null ? null : sanitizeRedirect(rawRedirect)
-  let redirectHost: string | null = null
-  if (redirectUri) {
-    try {
-      redirectHost = new URL(redirectUri).hostname.toLowerCase() || null
-    } catch {
-      redirectHost = null
-    }
-  }
+  const { redirectUri, redirectHost } = sanitizeRedirect(rawRedirect)
   const offline =
     fields.offlineAccess ??
     (params.get('access_type') === 'offline' ||
@@ -139,12 +137,18 @@ export function buildRequest(
   }
 }
 
-function sanitizeRedirect(raw: string): string | null {
-  const stripped = stripSecretsFromUrl(raw)
-  if (stripped !== null) return stripped
+function sanitizeRedirect(raw: string | null): {
+  redirectUri: string | null
+  redirectHost: string | null
+} {
+  if (raw === null) return { redirectUri: null, redirectHost: null }
+  const stripped = stripSecrets(raw)
+  if (stripped !== null) {
+    return { redirectUri: stripped.href, redirectHost: stripped.hostname.toLowerCase() || null }
+  }
   // Not a parseable absolute URL: keep only what precedes any query or fragment.
   const cut = raw.split(/[?#]/, 1)[0] ?? ''
-  return cut === '' ? null : cut
+  return { redirectUri: cut === '' ? null : cut, redirectHost: null }
 }
 
 /** First label of a host under a suffix: ("acme.okta.com", ".okta.com") -> "acme". */

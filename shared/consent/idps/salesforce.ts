@@ -7,11 +7,11 @@ export const salesforce: IdpRule = {
   provider: 'salesforce',
   hosts: ['login.salesforce.com', 'test.salesforce.com'],
   hostSuffixes: ['.my.salesforce.com'],
-  parse(url) {
-    if (url.pathname !== '/services/oauth2/authorize' || !url.searchParams.has('client_id')) {
+  parse(url, params) {
+    if (url.pathname !== '/services/oauth2/authorize' || !params.has('client_id')) {
       return null
     }
-    const req = buildRequest('salesforce', url, {
+    const req = buildRequest('salesforce', url, params, {
       tenant: subdomainOf(url.hostname, '.my.salesforce.com'),
     })
     // With no scope parameter Salesforce grants the scopes configured on the connected app.

@@ -15,15 +15,14 @@ export const slack: IdpRule = {
   provider: 'slack',
   hosts: ['slack.com', 'app.slack.com'],
   hostSuffixes: ['.slack.com'],
-  parse(url) {
+  parse(url, params) {
     const path = url.pathname.replace(/\/+$/, '') || '/'
-    const params = url.searchParams
     const clientId = params.get('client_id')
     if (!clientId) return null
     const sub = subdomainOf(url.hostname, '.slack.com')
     const tenant = params.get('team') || (sub && !NOT_WORKSPACES.has(sub) ? sub : null)
     if (path === '/openid/connect/authorize') {
-      return buildRequest('slack', url, { tenant, kind: 'signin_only' })
+      return buildRequest('slack', url, params, { tenant, kind: 'signin_only' })
     }
     if (!AUTHORIZE_PATHS.has(path)) return null
     const scopes = splitScopes(params.get('scope'), true)
@@ -33,7 +32,7 @@ export const slack: IdpRule = {
     if (isIdentityOnly(all)) kind = 'signin_only'
     else if (path === '/oauth/authorize') kind = scopes.includes('bot') ? 'app_install' : 'consent'
     else kind = scopes.length > 0 ? 'app_install' : 'consent'
-    return buildRequest('slack', url, { scopes, userScopes, tenant, kind })
+    return buildRequest('slack', url, params, { scopes, userScopes, tenant, kind })
   },
   examples: [
     'https://slack.com/oauth/v2/authorize?scope=incoming-webhook,commands&client_id=3336676.569200954261&redirect_uri=https%3A%2F%2Fexample.com%2Fslack%2Foauth',

@@ -5,9 +5,9 @@ export const zoom: IdpRule = {
   provider: 'zoom',
   hosts: ['zoom.us', 'www.zoom.us', 'zoomgov.com', 'www.zoomgov.com'],
   hostSuffixes: ['.zoom.us'],
-  parse(url) {
-    if (url.pathname !== '/oauth/authorize' || !url.searchParams.has('client_id')) return null
-    const req = buildRequest('zoom', url)
+  parse(url, params) {
+    if (url.pathname !== '/oauth/authorize' || !params.has('client_id')) return null
+    const req = buildRequest('zoom', url, params)
     return req.scopes.length === 0 ? { ...req, kind: 'consent' } : req
   },
   examples: [
