@@ -22,14 +22,20 @@ const candidates = {
   parseConsentUrl: (u: string) => parseConsentUrl(u),
   'parseConsentUrl + classifyConsent': (u: string) => classifyUrl(u).consent,
 }
-const samples: Record<string, number[]> = Object.fromEntries(Object.keys(candidates).map((k) => [k, []]))
+const samples: Record<string, number[]> = Object.fromEntries(
+  Object.keys(candidates).map((k) => [k, []])
+)
 for (let round = 0; round < 15; round++) {
   for (const [name, fn] of Object.entries(candidates)) samples[name]?.push(time(fn))
 }
 const base = median(samples['new URL() baseline'] ?? [])
-console.log(`${urls.length} URLs, consent share ${process.env.CONSENT_SHARE ?? 0.1}, median of 15 rounds`)
+console.log(
+  `${urls.length} URLs, consent share ${process.env.CONSENT_SHARE ?? 0.1}, median of 15 rounds`
+)
 for (const [name, xs] of Object.entries(samples)) {
   const ns = median(xs)
-  console.log(`${name.padEnd(36)} ${ns.toFixed(0).padStart(6)} ns/url   ratio ${(ns / base).toFixed(2)}x`)
+  console.log(
+    `${name.padEnd(36)} ${ns.toFixed(0).padStart(6)} ns/url   ratio ${(ns / base).toFixed(2)}x`
+  )
 }
 if (sink < 0) console.log(sink)

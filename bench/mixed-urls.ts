@@ -2,12 +2,35 @@
 import { IDP_RULES } from '../shared/consent/idps/index.ts'
 
 const HOSTS = [
-  'www.google.com', 'mail.google.com', 'docs.google.com', 'github.com', 'www.youtube.com',
-  'news.ycombinator.com', 'en.wikipedia.org', 'app.slack.com', 'outlook.office.com',
-  'www.linkedin.com', 'stackoverflow.com', 'www.amazon.com', 'chatgpt.com', 'claude.ai',
-  'acme.atlassian.net', 'www.notion.so', 'zoom.us', 'intranet.acme.example', 'localhost:3000',
+  'www.google.com',
+  'mail.google.com',
+  'docs.google.com',
+  'github.com',
+  'www.youtube.com',
+  'news.ycombinator.com',
+  'en.wikipedia.org',
+  'app.slack.com',
+  'outlook.office.com',
+  'www.linkedin.com',
+  'stackoverflow.com',
+  'www.amazon.com',
+  'chatgpt.com',
+  'claude.ai',
+  'acme.atlassian.net',
+  'www.notion.so',
+  'zoom.us',
+  'intranet.acme.example',
+  'localhost:3000',
 ]
-const PATHS = ['/', '/search', '/u/0/inbox', '/acme/repo/pull/123', '/wiki/OAuth', '/c/abc-def', '/browse/PROJ-1']
+const PATHS = [
+  '/',
+  '/search',
+  '/u/0/inbox',
+  '/acme/repo/pull/123',
+  '/wiki/OAuth',
+  '/c/abc-def',
+  '/browse/PROJ-1',
+]
 
 /** Mulberry32: a small seeded PRNG so every run measures the same URLs. */
 function rng(seed: number) {
@@ -29,7 +52,8 @@ export function mixedUrls(count: number, consentShare = 0.1): string[] {
       out.push(pick(consent))
       continue
     }
-    const q = rand() < 0.5 ? `?q=${Math.floor(rand() * 1e9).toString(36)}&utm_source=x&ref=${i}` : ''
+    const q =
+      rand() < 0.5 ? `?q=${Math.floor(rand() * 1e9).toString(36)}&utm_source=x&ref=${i}` : ''
     out.push(`https://${pick(HOSTS)}${pick(PATHS)}${q}`)
   }
   return out

@@ -8,7 +8,14 @@ const dir = mkdtempSync(join(tmpdir(), 'consentry-test-'))
 const report = join(dir, 'vitest.json')
 const run = spawnSync(
   'npx',
-  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  [
+    'vitest',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit' }
 )
 let passed = 0

@@ -20,15 +20,22 @@ function filesUnder(dir: string): string[] {
 const isPublicUrl = (s: string) => /^https:\/\/[a-z0-9.-]+\.[a-z]{2,}(\/|$)/i.test(s)
 
 describe('shared/ stays pure', () => {
-  const sources = filesUnder(join(root, 'shared')).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.test.ts'))
-  it.each(sources.map((f) => relative(root, f)))('%s imports no Node, DOM-framework or runtime-specific module', (file) => {
-    const text = readFileSync(join(root, file), 'utf8')
-    const imports = [...text.matchAll(/from\s+['"]([^'"]+)['"]/g)].map((m) => m[1] ?? '')
-    for (const spec of imports) {
-      expect(spec, `${file} imports ${spec}`).not.toMatch(/^(node:|fs$|path$|hono|dexie|wxt|#imports|preact|drizzle|@electric-sql|postgres)/)
+  const sources = filesUnder(join(root, 'shared')).filter(
+    (f) => /\.tsx?$/.test(f) && !f.endsWith('.test.ts')
+  )
+  it.each(sources.map((f) => relative(root, f)))(
+    '%s imports no Node, DOM-framework or runtime-specific module',
+    (file) => {
+      const text = readFileSync(join(root, file), 'utf8')
+      const imports = [...text.matchAll(/from\s+['"]([^'"]+)['"]/g)].map((m) => m[1] ?? '')
+      for (const spec of imports) {
+        expect(spec, `${file} imports ${spec}`).not.toMatch(
+          /^(node:|fs$|path$|hono|dexie|wxt|#imports|preact|drizzle|@electric-sql|postgres)/
+        )
+      }
+      expect(text).not.toMatch(/\b(document|window|localStorage|process)\./)
     }
-    expect(text).not.toMatch(/\b(document|window|localStorage|process)\./)
-  })
+  )
 })
 
 describe('registries', () => {
@@ -67,12 +74,17 @@ describe('AI-tool catalog', () => {
     expect(new Set(clientIds).size).toBe(clientIds.length)
   })
 
-  it.each(AI_TOOLS.map((t) => [t.id, t] as const))('%s is complete and cites its sources', (_id, tool) => {
-    expect(AI_TOOL_CATEGORIES).toContain(tool.category)
-    // An entry nothing can match is dead data.
-    expect(tool.domains.length + tool.redirectHosts.length + tool.clientIds.length).toBeGreaterThan(0)
-    for (const d of [...tool.domains, ...tool.redirectHosts]) expect(d).toMatch(/^[a-z0-9.-]+$/)
-    expect(isPublicUrl(tool.source)).toBe(true)
-    for (const c of tool.clientIds) expect(isPublicUrl(c.source), c.clientId).toBe(true)
-  })
+  it.each(AI_TOOLS.map((t) => [t.id, t] as const))(
+    '%s is complete and cites its sources',
+    (_id, tool) => {
+      expect(AI_TOOL_CATEGORIES).toContain(tool.category)
+      // An entry nothing can match is dead data.
+      expect(
+        tool.domains.length + tool.redirectHosts.length + tool.clientIds.length
+      ).toBeGreaterThan(0)
+      for (const d of [...tool.domains, ...tool.redirectHosts]) expect(d).toMatch(/^[a-z0-9.-]+$/)
+      expect(isPublicUrl(tool.source)).toBe(true)
+      for (const c of tool.clientIds) expect(isPublicUrl(c.source), c.clientId).toBe(true)
+    }
+  )
 })

@@ -45,7 +45,9 @@ export function classifyConsent(req: ConsentRequest): ConsentClassification {
 
   if (req.kind === 'device_code') {
     risk = atLeast(risk, 'medium')
-    reasons.unshift('Device code sign-in: a common phishing technique; only continue if you started it')
+    reasons.unshift(
+      'Device code sign-in: a common phishing technique; only continue if you started it'
+    )
   }
   if (scopes.length === 0 && req.kind !== 'signin_only' && req.kind !== 'device_code') {
     const floor = req.kind === 'app_install' ? 'high' : 'medium'
@@ -69,7 +71,9 @@ export function classifyConsent(req: ConsentRequest): ConsentClassification {
     reasons.push('Keeps access after you close it (offline access / refresh token)')
   }
   if (broadResources.size >= 3) {
-    reasons.push(`Broad access across ${broadResources.size} services: ${[...broadResources].join(', ')}`)
+    reasons.push(
+      `Broad access across ${broadResources.size} services: ${[...broadResources].join(', ')}`
+    )
   }
   const unknown = scopes.filter((s) => !s.known)
   if (unknown.length > 0) {

@@ -6,17 +6,42 @@ type Audience = ExplainedScope['audience']
 
 /** OpenID Connect scopes mean the same on every provider, including unknown ones. */
 const OIDC: Record<string, Omit<ScopeInfo, 'scope' | 'source'>> = {
-  openid: { resource: 'Identity', access: 'identity', risk: 'low', description: 'Sign you in with your account' },
-  email: { resource: 'Identity', access: 'identity', risk: 'low', description: 'See your email address' },
-  profile: { resource: 'Identity', access: 'identity', risk: 'low', description: 'See your name and profile picture' },
+  openid: {
+    resource: 'Identity',
+    access: 'identity',
+    risk: 'low',
+    description: 'Sign you in with your account',
+  },
+  email: {
+    resource: 'Identity',
+    access: 'identity',
+    risk: 'low',
+    description: 'See your email address',
+  },
+  profile: {
+    resource: 'Identity',
+    access: 'identity',
+    risk: 'low',
+    description: 'See your name and profile picture',
+  },
   offline_access: {
     resource: 'Identity',
     access: 'identity',
     risk: 'low',
     description: 'Keep access when you are not using the app (refresh token)',
   },
-  address: { resource: 'Identity', access: 'identity', risk: 'low', description: 'See your postal address' },
-  phone: { resource: 'Identity', access: 'identity', risk: 'low', description: 'See your phone number' },
+  address: {
+    resource: 'Identity',
+    access: 'identity',
+    risk: 'low',
+    description: 'See your postal address',
+  },
+  phone: {
+    resource: 'Identity',
+    access: 'identity',
+    risk: 'low',
+    description: 'See your phone number',
+  },
 }
 
 /** Resource prefixes Microsoft accepts in front of a Graph (or Exchange) permission name. */
@@ -52,7 +77,11 @@ function canonical(provider: Provider, scope: string): string {
   return lower
 }
 
-export function explainScope(provider: Provider, scope: string, audience: Audience = 'scope'): ExplainedScope {
+export function explainScope(
+  provider: Provider,
+  scope: string,
+  audience: Audience = 'scope'
+): ExplainedScope {
   const key = canonical(provider, scope)
   const info = catalogIndex().get(provider)?.get(key) ?? null
   if (info) {

@@ -24,23 +24,78 @@ const githubInstall = req('https://github.com/apps/coderabbitai/installations/ne
 
 describe('parseConsentOutcome', () => {
   it.each([
-    ['a code on the redirect_uri is a grant', google, 'https://app.example.com/oauth/callback?code=4/0Ab&state=x', 'granted'],
-    ['a trailing slash on the redirect_uri still matches', google, 'https://app.example.com/oauth/callback/?code=4/0Ab', 'granted'],
-    ['an implicit-flow token in the fragment is a grant', graph, 'https://app.example.com/ms#access_token=eyJ&token_type=Bearer', 'granted'],
-    ['error=access_denied is a denial', graph, 'https://app.example.com/ms?error=access_denied&error_description=AADSTS65004', 'denied'],
-    ['another OAuth error is a failure', google, 'https://app.example.com/oauth/callback?error=invalid_scope', 'failed'],
-    ['admin_consent=True is a grant', adminConsent, 'https://app.example.com/permissions?admin_consent=True&tenant=abc', 'granted'],
-    ['staying on the provider is no outcome yet', google, 'https://accounts.google.com/signin/oauth/consent?client_id=1', 'unknown'],
-    ['another page of the app is no outcome', google, 'https://app.example.com/home?code=1', 'unknown'],
-    ['an app without redirect_uri returning a code elsewhere is a grant', slackNoRedirect, 'https://tool.example/slack/cb?code=123.456&state=s', 'granted'],
-    ['a GitHub App setup URL with installation_id is a grant', githubInstall, 'https://coderabbit.ai/setup?installation_id=42&setup_action=install', 'granted'],
-    ['the installation settings page on GitHub is a grant', githubInstall, 'https://github.com/organizations/acme/settings/installations/42', 'granted'],
+    [
+      'a code on the redirect_uri is a grant',
+      google,
+      'https://app.example.com/oauth/callback?code=4/0Ab&state=x',
+      'granted',
+    ],
+    [
+      'a trailing slash on the redirect_uri still matches',
+      google,
+      'https://app.example.com/oauth/callback/?code=4/0Ab',
+      'granted',
+    ],
+    [
+      'an implicit-flow token in the fragment is a grant',
+      graph,
+      'https://app.example.com/ms#access_token=eyJ&token_type=Bearer',
+      'granted',
+    ],
+    [
+      'error=access_denied is a denial',
+      graph,
+      'https://app.example.com/ms?error=access_denied&error_description=AADSTS65004',
+      'denied',
+    ],
+    [
+      'another OAuth error is a failure',
+      google,
+      'https://app.example.com/oauth/callback?error=invalid_scope',
+      'failed',
+    ],
+    [
+      'admin_consent=True is a grant',
+      adminConsent,
+      'https://app.example.com/permissions?admin_consent=True&tenant=abc',
+      'granted',
+    ],
+    [
+      'staying on the provider is no outcome yet',
+      google,
+      'https://accounts.google.com/signin/oauth/consent?client_id=1',
+      'unknown',
+    ],
+    [
+      'another page of the app is no outcome',
+      google,
+      'https://app.example.com/home?code=1',
+      'unknown',
+    ],
+    [
+      'an app without redirect_uri returning a code elsewhere is a grant',
+      slackNoRedirect,
+      'https://tool.example/slack/cb?code=123.456&state=s',
+      'granted',
+    ],
+    [
+      'a GitHub App setup URL with installation_id is a grant',
+      githubInstall,
+      'https://coderabbit.ai/setup?installation_id=42&setup_action=install',
+      'granted',
+    ],
+    [
+      'the installation settings page on GitHub is a grant',
+      githubInstall,
+      'https://github.com/organizations/acme/settings/installations/42',
+      'granted',
+    ],
     ['garbage is no outcome', google, 'not a url', 'unknown'],
   ] as const)('%s', (_name, request, url, expected) => {
     expect(parseConsentOutcome(url, request).outcome).toBe(expected)
   })
 
-  it("reports the scopes Google says were granted, not the code", () => {
+  it('reports the scopes Google says were granted, not the code', () => {
     const out = parseConsentOutcome(
       'https://app.example.com/oauth/callback?code=SECRETCODE&scope=openid%20https://www.googleapis.com/auth/drive.readonly',
       google
@@ -50,7 +105,10 @@ describe('parseConsentOutcome', () => {
   })
 
   it('keeps only a well-formed error code, never free text', () => {
-    const out = parseConsentOutcome('https://app.example.com/ms?error=<script>alert(1)</script>', graph)
+    const out = parseConsentOutcome(
+      'https://app.example.com/ms?error=<script>alert(1)</script>',
+      graph
+    )
     expect(out).toEqual({ outcome: 'failed', error: 'invalid_error_code', grantedScopes: null })
   })
 })

@@ -13,7 +13,12 @@ export interface ConsentOutcome {
 }
 
 const UNKNOWN: ConsentOutcome = { outcome: 'unknown', error: null, grantedScopes: null }
-const DENIAL_ERRORS = new Set(['access_denied', 'user_cancelled', 'user_canceled', 'consent_denied'])
+const DENIAL_ERRORS = new Set([
+  'access_denied',
+  'user_cancelled',
+  'user_canceled',
+  'consent_denied',
+])
 const GRANT_PARAMS = ['code', 'access_token', 'id_token', 'installation_id'] as const
 
 function sameEndpoint(url: URL, redirectUri: string): boolean {

@@ -5,9 +5,7 @@ import { IDP_RULES } from './idps/index.ts'
 import { parseConsentUrl } from './parse-consent-url.ts'
 import { SECRET_PARAMS } from './strip-secrets.ts'
 
-const secret = fc
-  .stringMatching(/^[A-Za-z0-9_-]{12,40}$/)
-  .map((s) => `S3CR3T${s}`)
+const secret = fc.stringMatching(/^[A-Za-z0-9_-]{12,40}$/).map((s) => `S3CR3T${s}`)
 
 const secretParam = fc.constantFrom(...SECRET_PARAMS)
 
@@ -53,7 +51,15 @@ describe('parseConsentUrl on arbitrary input', () => {
   it('never throws on web URLs with arbitrary query strings and malformed escapes', () => {
     const query = fc.array(
       fc.tuple(
-        fc.constantFrom('client_id', 'scope', 'redirect_uri', 'response_type', 'continue', 'return_to', 'x'),
+        fc.constantFrom(
+          'client_id',
+          'scope',
+          'redirect_uri',
+          'response_type',
+          'continue',
+          'return_to',
+          'x'
+        ),
         fc.oneof(fc.string(), fc.constantFrom('%', '%E0%A4%A', '%zz', '%%%', '\u0000', 'https://%'))
       ),
       { maxLength: 6 }
@@ -91,12 +97,17 @@ describe('parseConsentUrl on arbitrary input', () => {
     expect(parseConsentUrl(deep)).toBeNull()
   })
 
-  it.each(['mailto:a@b.c', 'javascript:void(0)', 'data:text/plain,client_id=1', 'ftp://accounts.google.com/o/oauth2/auth?client_id=1', 'chrome://settings', 'about:blank', ''])(
-    'returns null for the non-http input %s',
-    (url) => {
-      expect(parseConsentUrl(url)).toBeNull()
-    }
-  )
+  it.each([
+    'mailto:a@b.c',
+    'javascript:void(0)',
+    'data:text/plain,client_id=1',
+    'ftp://accounts.google.com/o/oauth2/auth?client_id=1',
+    'chrome://settings',
+    'about:blank',
+    '',
+  ])('returns null for the non-http input %s', (url) => {
+    expect(parseConsentUrl(url)).toBeNull()
+  })
 
   it('never returns a secret in any field', () => {
     fc.assert(

@@ -1,7 +1,8 @@
 // GitHub: OAuth app and GitHub App authorization, the login page that nests it, app installs, device flow.
 import { buildRequest, splitScopes, type IdpRule } from './rule.ts'
 
-const INSTALL_PATH = /^\/apps\/([A-Za-z0-9-]{1,100})\/installations\/(new|select_target)(\/permissions)?\/?$/
+const INSTALL_PATH =
+  /^\/apps\/([A-Za-z0-9-]{1,100})\/installations\/(new|select_target)(\/permissions)?\/?$/
 
 /** GitHub App client ids start with "Iv": its permissions are fixed in the app, not in a scope. */
 function isGithubAppClient(clientId: string | null): boolean {

@@ -17,12 +17,19 @@ export const google: IdpRule = {
   parse(url, params, ctx) {
     const path = url.pathname
     if (url.hostname !== 'accounts.google.com') {
-      return path === '/device' ? buildRequest('google', url, params, { kind: 'device_code', clientId: null }) : null
+      return path === '/device'
+        ? buildRequest('google', url, params, { kind: 'device_code', clientId: null })
+        : null
     }
-    if (AUTH_PATHS.has(path) || path.startsWith('/signin/oauth') || path.startsWith('/o/oauth2/v2/auth')) {
-      if (params.has('client_id')) {
-        return buildRequest('google', url, params, { tenant: params.get('hd') || null })
-      }
+    const isAuthPage =
+      AUTH_PATHS.has(path) ||
+      path.startsWith('/signin/oauth') ||
+      path.startsWith('/o/oauth2/v2/auth')
+    // Login pages (/v3/signin/identifier...) often carry the whole request at the top level too.
+    const carriesRequest = params.has('response_type') && params.has('redirect_uri')
+    if (params.has('client_id') && (isAuthPage || carriesRequest)) {
+      const req = buildRequest('google', url, params, { tenant: params.get('hd') || null })
+      return isAuthPage ? req : { ...req, nested: true }
     }
     if (path === '/o/oauth2/device/usercode') {
       return buildRequest('google', url, params, { kind: 'device_code', clientId: null })

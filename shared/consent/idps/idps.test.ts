@@ -3,23 +3,26 @@ import { describe, expect, it } from 'vitest'
 import { IDP_RULES } from './index.ts'
 import { findIdpRule, parseConsentUrl } from '../parse-consent-url.ts'
 
-describe.each(IDP_RULES.map((rule) => [rule.provider, rule] as const))('%s rule', (provider, rule) => {
-  it('has at least one example URL', () => {
-    expect(rule.examples.length).toBeGreaterThan(0)
-  })
+describe.each(IDP_RULES.map((rule) => [rule.provider, rule] as const))(
+  '%s rule',
+  (provider, rule) => {
+    it('has at least one example URL', () => {
+      expect(rule.examples.length).toBeGreaterThan(0)
+    })
 
-  it.each(rule.examples)('recognises its example %s', (url) => {
-    const req = parseConsentUrl(url)
-    expect(req?.provider).toBe(provider)
-    expect(findIdpRule(new URL(url).hostname)).toBe(rule)
-  })
+    it.each(rule.examples)('recognises its example %s', (url) => {
+      const req = parseConsentUrl(url)
+      expect(req?.provider).toBe(provider)
+      expect(findIdpRule(new URL(url).hostname)).toBe(rule)
+    })
 
-  const others = IDP_RULES.filter((r) => r !== rule).flatMap((r) => r.examples)
-  it.each(others)("does not claim another provider's example %s", (url) => {
-    expect(findIdpRule(new URL(url).hostname)).not.toBe(rule)
-    expect(parseConsentUrl(url)?.provider).not.toBe(provider)
-  })
-})
+    const others = IDP_RULES.filter((r) => r !== rule).flatMap((r) => r.examples)
+    it.each(others)("does not claim another provider's example %s", (url) => {
+      expect(findIdpRule(new URL(url).hostname)).not.toBe(rule)
+      expect(parseConsentUrl(url)?.provider).not.toBe(provider)
+    })
+  }
+)
 
 describe('host registry', () => {
   it('gives every host and suffix to exactly one rule', () => {

@@ -36,11 +36,14 @@ export const microsoft: IdpRule = {
     const segments = url.pathname.split('/').filter(Boolean)
     const b2c = host.endsWith('.b2clogin.com') || host.endsWith('.ciamlogin.com')
     const tenant = b2c
-      ? (segments[0] === 'tfp' ? segments[1] : segments[0]) ?? subdomainOf(host, '.b2clogin.com')
+      ? ((segments[0] === 'tfp' ? segments[1] : segments[0]) ?? subdomainOf(host, '.b2clogin.com'))
       : segments[0]
     const prompt = params.get('prompt')
     if (path.endsWith('/adminconsent')) {
-      return buildRequest('microsoft', url, params, { kind: 'admin_consent', tenant: tenant ?? null })
+      return buildRequest('microsoft', url, params, {
+        kind: 'admin_consent',
+        tenant: tenant ?? null,
+      })
     }
     if (path.endsWith('/oauth2/v2.0/authorize')) {
       const base = buildRequest('microsoft', url, params, { tenant: tenant ?? null })
@@ -48,7 +51,10 @@ export const microsoft: IdpRule = {
     }
     if (path.endsWith('/oauth2/authorize')) {
       const resource = params.get('resource')
-      const base = buildRequest('microsoft', url, params, { tenant: tenant ?? null, audience: resource || null })
+      const base = buildRequest('microsoft', url, params, {
+        tenant: tenant ?? null,
+        audience: resource || null,
+      })
       // v1 permissions are fixed in the app registration: a resource means data access.
       if (prompt === 'admin_consent') return { ...base, kind: 'admin_consent' }
       return resource && base.kind === 'signin_only' ? { ...base, kind: 'consent' } : base

@@ -1,0 +1,46 @@
+// What handlers and domain functions are given instead of module singletons.
+import type { Db } from './db/client.ts'
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void
+  warn(msg: string, fields?: Record<string, unknown>): void
+  error(msg: string, fields?: Record<string, unknown>): void
+}
+
+export interface Limits {
+  /** Requests per device per minute on the ingestion endpoint. */
+  ingestPerDevicePerMinute: number
+  /** Failed logins per email (and per client address) per 15 minutes. */
+  loginFailuresPer15Min: number
+  /** Largest accepted request body for event batches, in bytes. */
+  maxBatchBytes: number
+}
+
+export interface Deps {
+  db: Db
+  clock: () => Date
+  log: Logger
+  limits: Limits
+  /** Secure cookies (true behind HTTPS; false only for plain-http local use). */
+  secureCookies: boolean
+  /** Public base URL of this server, for links printed or returned. */
+  publicUrl: string
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  ingestPerDevicePerMinute: 120,
+  loginFailuresPer15Min: 10,
+  maxBatchBytes: 2 * 1024 * 1024,
+}
+
+export function createJsonLogger(stream: NodeJS.WritableStream = process.stderr): Logger {
+  const write = (level: string, msg: string, fields?: Record<string, unknown>) =>
+    stream.write(JSON.stringify({ t: new Date().toISOString(), level, msg, ...fields }) + '\n')
+  return {
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+  }
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} }
