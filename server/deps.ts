@@ -23,6 +23,8 @@ export interface Deps {
   limits: Limits
   /** Secure cookies (true behind HTTPS; false only for plain-http local use). */
   secureCookies: boolean
+  /** Take the client address from X-Forwarded-For (behind a trusted reverse proxy). */
+  trustProxy: boolean
   /** Public base URL of this server, for links printed or returned. */
   publicUrl: string
 }

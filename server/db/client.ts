@@ -35,14 +35,17 @@ export type DbConfig =
 export async function createDb(config: DbConfig): Promise<Database> {
   if (config.kind === 'postgres') return createPostgres(config.url, config.max ?? 10)
   const client = await PGlite.create(
-    config.dataDir ? { dataDir: config.dataDir, loadDataDir: config.loadDataDir } : { loadDataDir: config.loadDataDir }
+    config.dataDir
+      ? { dataDir: config.dataDir, loadDataDir: config.loadDataDir }
+      : { loadDataDir: config.loadDataDir }
   )
   const db = drizzlePglite({ client, schema }) as unknown as Db
   return {
     db,
     kind: 'pglite',
     // One PGlite data folder belongs to one process, so no lock is needed.
-    migrate: () => migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
+    migrate: () =>
+      migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER }),
     ping: () => ping(db),
     close: () => client.close(),
   }
@@ -60,7 +63,9 @@ async function createPostgres(url: string, max: number): Promise<Database> {
       const lockClient = postgres(url, { max: 1, onnotice: () => {} })
       try {
         await lockClient`select pg_advisory_lock(${MIGRATION_LOCK})`
-        await migratePostgres(drizzlePostgres({ client: lockClient }), { migrationsFolder: MIGRATIONS_FOLDER })
+        await migratePostgres(drizzlePostgres({ client: lockClient }), {
+          migrationsFolder: MIGRATIONS_FOLDER,
+        })
         await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK})`
       } finally {
         await lockClient.end()

@@ -5,7 +5,13 @@ import type { AdminRole } from '../../shared/api/admin.ts'
 import { adminSessions, adminUsers, organisations } from '../db/schema/index.ts'
 import type { Db } from '../db/client.ts'
 import { appendAudit } from './audit-chain.ts'
-import { createToken, DUMMY_PASSWORD_HASH, hashPassword, hashToken, verifyPassword } from './secrets.ts'
+import {
+  createToken,
+  DUMMY_PASSWORD_HASH,
+  hashPassword,
+  hashToken,
+  verifyPassword,
+} from './secrets.ts'
 
 export const SESSION_HOURS = 12
 
@@ -24,7 +30,13 @@ export type LoginResult =
   | { ok: true; token: string; session: AdminSession; expiresAt: Date }
   | { ok: false; reason: 'bad_credentials' }
 
-export async function login(db: Db, email: string, password: string, now: Date, client: string | null): Promise<LoginResult> {
+export async function login(
+  db: Db,
+  email: string,
+  password: string,
+  now: Date,
+  client: string | null
+): Promise<LoginResult> {
   const [admin] = await db
     .select()
     .from(adminUsers)
@@ -32,7 +44,21 @@ export async function login(db: Db, email: string, password: string, now: Date, 
   const valid = await verifyPassword(password, admin?.passwordHash ?? DUMMY_PASSWORD_HASH)
   if (!admin || !valid || admin.disabledAt) {
     if (admin) {
-      await appendAudit(db, admin.orgId, [{ actorType: 'admin', actorId: admin.id, action: 'admin.login_failed', subjectType: 'admin', subjectId: admin.id, data: { client } }], now)
+      await appendAudit(
+        db,
+        admin.orgId,
+        [
+          {
+            actorType: 'admin',
+            actorId: admin.id,
+            action: 'admin.login_failed',
+            subjectType: 'admin',
+            subjectId: admin.id,
+            data: { client },
+          },
+        ],
+        now
+      )
     }
     return { ok: false, reason: 'bad_credentials' }
   }
@@ -42,12 +68,36 @@ export async function login(db: Db, email: string, password: string, now: Date, 
   const session = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(adminSessions)
-      .values({ orgId: admin.orgId, adminId: admin.id, tokenHash: hashToken(token), csrfToken, createdAt: now, expiresAt })
+      .values({
+        orgId: admin.orgId,
+        adminId: admin.id,
+        tokenHash: hashToken(token),
+        csrfToken,
+        createdAt: now,
+        expiresAt,
+      })
       .returning({ id: adminSessions.id })
-    await appendAudit(tx, admin.orgId, [{ actorType: 'admin', actorId: admin.id, action: 'admin.login', subjectType: 'admin', subjectId: admin.id, data: { client } }], now)
+    await appendAudit(
+      tx,
+      admin.orgId,
+      [
+        {
+          actorType: 'admin',
+          actorId: admin.id,
+          action: 'admin.login',
+          subjectType: 'admin',
+          subjectId: admin.id,
+          data: { client },
+        },
+      ],
+      now
+    )
     return row
   })
-  const [org] = await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, admin.orgId))
+  const [org] = await db
+    .select({ name: organisations.name })
+    .from(organisations)
+    .where(eq(organisations.id, admin.orgId))
   return {
     ok: true,
     token,
@@ -81,14 +131,33 @@ export async function findSession(db: Db, token: string, now: Date): Promise<Adm
     .from(adminSessions)
     .innerJoin(adminUsers, eq(adminUsers.id, adminSessions.adminId))
     .innerJoin(organisations, eq(organisations.id, adminUsers.orgId))
-    .where(and(eq(adminSessions.tokenHash, hashToken(token)), gt(adminSessions.expiresAt, now), isNull(adminUsers.disabledAt)))
+    .where(
+      and(
+        eq(adminSessions.tokenHash, hashToken(token)),
+        gt(adminSessions.expiresAt, now),
+        isNull(adminUsers.disabledAt)
+      )
+    )
   return row ?? null
 }
 
 export async function logout(db: Db, session: AdminSession, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.delete(adminSessions).where(eq(adminSessions.id, session.sessionId))
-    await appendAudit(tx, session.orgId, [{ actorType: 'admin', actorId: session.adminId, action: 'admin.logout', subjectType: 'admin', subjectId: session.adminId }], now)
+    await appendAudit(
+      tx,
+      session.orgId,
+      [
+        {
+          actorType: 'admin',
+          actorId: session.adminId,
+          action: 'admin.logout',
+          subjectType: 'admin',
+          subjectId: session.adminId,
+        },
+      ],
+      now
+    )
   })
 }
 
@@ -103,21 +172,52 @@ export async function createAdmin(
   const passwordHash = await hashPassword(input.password)
   const email = input.email.toLowerCase()
   return db.transaction(async (tx) => {
-    const [taken] = await tx.select({ id: adminUsers.id }).from(adminUsers).where(eq(adminUsers.email, email))
+    const [taken] = await tx
+      .select({ id: adminUsers.id })
+      .from(adminUsers)
+      .where(eq(adminUsers.email, email))
     if (taken) return { ok: false, reason: 'email_taken' } as const
     const [row] = await tx
       .insert(adminUsers)
-      .values({ orgId: actor.orgId, email, name: input.name, role: input.role, passwordHash, createdAt: now })
+      .values({
+        orgId: actor.orgId,
+        email,
+        name: input.name,
+        role: input.role,
+        passwordHash,
+        createdAt: now,
+      })
       .returning({ id: adminUsers.id })
     if (!row) throw new Error('admin insert returned nothing')
-    await appendAudit(tx, actor.orgId, [{ actorType: 'admin', actorId: actor.adminId, action: 'admin.created', subjectType: 'admin', subjectId: row.id, data: { email, role: input.role } }], now)
+    await appendAudit(
+      tx,
+      actor.orgId,
+      [
+        {
+          actorType: 'admin',
+          actorId: actor.adminId,
+          action: 'admin.created',
+          subjectType: 'admin',
+          subjectId: row.id,
+          data: { email, role: input.role },
+        },
+      ],
+      now
+    )
     return { ok: true, id: row.id } as const
   })
 }
 
 export async function listAdmins(db: Db, orgId: string) {
   return db
-    .select({ id: adminUsers.id, email: adminUsers.email, name: adminUsers.name, role: adminUsers.role, disabledAt: adminUsers.disabledAt, createdAt: adminUsers.createdAt })
+    .select({
+      id: adminUsers.id,
+      email: adminUsers.email,
+      name: adminUsers.name,
+      role: adminUsers.role,
+      disabledAt: adminUsers.disabledAt,
+      createdAt: adminUsers.createdAt,
+    })
     .from(adminUsers)
     .where(eq(adminUsers.orgId, orgId))
     .orderBy(adminUsers.createdAt)

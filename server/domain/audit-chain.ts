@@ -41,7 +41,11 @@ export function canonicalJson(value: unknown): string {
 
 export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
   const { prevHash, ...body } = entry
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(body)).digest('hex')
+  return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(canonicalJson(body))
+    .digest('hex')
 }
 
 /**
@@ -123,14 +127,26 @@ export async function verifyAuditChain(db: Db, orgId: string): Promise<VerifyRes
     for (const row of rows) {
       const entry = rowToEntry(row)
       if (entry.seq !== expectedSeq) {
-        return { ok: false, entries: count, firstBroken: { seq: expectedSeq, reason: 'entry missing' } }
+        return {
+          ok: false,
+          entries: count,
+          firstBroken: { seq: expectedSeq, reason: 'entry missing' },
+        }
       }
       if (entry.prevHash !== prevHash) {
-        return { ok: false, entries: count, firstBroken: { seq: entry.seq, reason: 'previous hash does not match' } }
+        return {
+          ok: false,
+          entries: count,
+          firstBroken: { seq: entry.seq, reason: 'previous hash does not match' },
+        }
       }
       const { hash, ...body } = entry
       if (hashEntry(body) !== hash) {
-        return { ok: false, entries: count, firstBroken: { seq: entry.seq, reason: 'content does not match its hash' } }
+        return {
+          ok: false,
+          entries: count,
+          firstBroken: { seq: entry.seq, reason: 'content does not match its hash' },
+        }
       }
       prevHash = hash
       expectedSeq += 1

@@ -11,7 +11,21 @@ export async function createOrganisation(db: Db, name: string, now: Date) {
   return db.transaction(async (tx) => {
     const [org] = await tx.insert(organisations).values({ name, createdAt: now }).returning()
     if (!org) throw new Error('organisation insert returned nothing')
-    await appendAudit(tx, org.id, [{ actorType: 'system', actorId: null, action: 'org.created', subjectType: 'org', subjectId: org.id, data: { name } }], now)
+    await appendAudit(
+      tx,
+      org.id,
+      [
+        {
+          actorType: 'system',
+          actorId: null,
+          action: 'org.created',
+          subjectType: 'org',
+          subjectId: org.id,
+          data: { name },
+        },
+      ],
+      now
+    )
     return org
   })
 }
@@ -42,11 +56,32 @@ export async function ensureFirstOrganisation(db: Db, now: Date): Promise<FirstS
     await tx.execute(sql`select pg_advisory_xact_lock(727003002)`)
     let [org] = await tx.select().from(organisations).orderBy(organisations.createdAt).limit(1)
     if (!org) {
-      ;[org] = await tx.insert(organisations).values({ name: 'My organisation', createdAt: now }).returning()
+      ;[org] = await tx
+        .insert(organisations)
+        .values({ name: 'My organisation', createdAt: now })
+        .returning()
       if (!org) throw new Error('organisation insert returned nothing')
-      await appendAudit(tx, org.id, [{ actorType: 'system', actorId: null, action: 'org.created', subjectType: 'org', subjectId: org.id, data: { name: org.name } }], now)
+      await appendAudit(
+        tx,
+        org.id,
+        [
+          {
+            actorType: 'system',
+            actorId: null,
+            action: 'org.created',
+            subjectType: 'org',
+            subjectId: org.id,
+            data: { name: org.name },
+          },
+        ],
+        now
+      )
     }
-    const [admin] = await tx.select({ id: adminUsers.id }).from(adminUsers).where(eq(adminUsers.orgId, org.id)).limit(1)
+    const [admin] = await tx
+      .select({ id: adminUsers.id })
+      .from(adminUsers)
+      .where(eq(adminUsers.orgId, org.id))
+      .limit(1)
     if (admin) return { orgId: org.id, setupToken: null }
     const token = await issueSetupToken(tx, org.id, now)
     return { orgId: org.id, setupToken: token }
@@ -69,17 +104,47 @@ export async function completeSetup(
     const [claimed] = await tx
       .update(setupTokens)
       .set({ usedAt: now })
-      .where(and(eq(setupTokens.tokenHash, hashToken(input.token)), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, now)))
+      .where(
+        and(
+          eq(setupTokens.tokenHash, hashToken(input.token)),
+          isNull(setupTokens.usedAt),
+          gt(setupTokens.expiresAt, now)
+        )
+      )
       .returning({ orgId: setupTokens.orgId })
     if (!claimed) return { ok: false, reason: 'invalid_token' } as const
-    const [taken] = await tx.select({ id: adminUsers.id }).from(adminUsers).where(eq(adminUsers.email, email))
+    const [taken] = await tx
+      .select({ id: adminUsers.id })
+      .from(adminUsers)
+      .where(eq(adminUsers.email, email))
     if (taken) return { ok: false, reason: 'email_taken' } as const
     const [admin] = await tx
       .insert(adminUsers)
-      .values({ orgId: claimed.orgId, email, name: input.name, passwordHash, role: 'owner', createdAt: now })
+      .values({
+        orgId: claimed.orgId,
+        email,
+        name: input.name,
+        passwordHash,
+        role: 'owner',
+        createdAt: now,
+      })
       .returning({ id: adminUsers.id })
     if (!admin) throw new Error('admin insert returned nothing')
-    await appendAudit(tx, claimed.orgId, [{ actorType: 'admin', actorId: admin.id, action: 'admin.setup', subjectType: 'admin', subjectId: admin.id, data: { email, role: 'owner' } }], now)
+    await appendAudit(
+      tx,
+      claimed.orgId,
+      [
+        {
+          actorType: 'admin',
+          actorId: admin.id,
+          action: 'admin.setup',
+          subjectType: 'admin',
+          subjectId: admin.id,
+          data: { email, role: 'owner' },
+        },
+      ],
+      now
+    )
     return { ok: true, adminId: admin.id, orgId: claimed.orgId } as const
   })
 }

@@ -6,17 +6,24 @@ interface ToolIndex {
   byClientId: Map<string, AiTool>
   byRedirectHost: Map<string, AiTool>
   byDomain: Map<string, AiTool>
+  byExtensionId: Map<string, AiTool>
 }
 
 let cached: ToolIndex | null = null
 
 function toolIndex(): ToolIndex {
   if (cached) return cached
-  const idx: ToolIndex = { byClientId: new Map(), byRedirectHost: new Map(), byDomain: new Map() }
+  const idx: ToolIndex = {
+    byClientId: new Map(),
+    byRedirectHost: new Map(),
+    byDomain: new Map(),
+    byExtensionId: new Map(),
+  }
   for (const tool of AI_TOOLS) {
     for (const c of tool.clientIds) idx.byClientId.set(`${c.provider}:${c.clientId}`, tool)
     for (const h of tool.redirectHosts) idx.byRedirectHost.set(h.toLowerCase(), tool)
     for (const d of tool.domains) idx.byDomain.set(d.toLowerCase(), tool)
+    for (const x of tool.extensionIds) idx.byExtensionId.set(x, tool)
   }
   cached = idx
   return idx
@@ -33,6 +40,11 @@ export function findAiToolByHost(host: string): AiTool | null {
     if (dot === -1 || h.indexOf('.', dot + 1) === -1) return null
     h = h.slice(dot + 1)
   }
+}
+
+/** The tool whose browser extension has this id. */
+export function findAiToolByExtensionId(extensionId: string): AiTool | null {
+  return toolIndex().byExtensionId.get(extensionId) ?? null
 }
 
 function matchOf(tool: AiTool, matchedBy: AppMatch['matchedBy']): AppMatch {

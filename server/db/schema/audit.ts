@@ -1,5 +1,14 @@
 // The per-organisation hash-chained audit log, and the shared rate-limit counters.
-import { bigserial, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import {
+  bigserial,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { organisations } from './organisations.ts'
 
 export const auditLog = pgTable(

@@ -1,5 +1,15 @@
 // Raw reports from devices, kept as received (idempotent by event id), and shadow-AI usage rollups.
-import { date, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import {
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { organisations } from './organisations.ts'
 import { devices } from './devices.ts'
 

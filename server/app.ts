@@ -1,0 +1,49 @@
+// createApp(deps): the whole HTTP API, mounted resource by resource.
+import { Hono } from 'hono'
+import { csrf } from 'hono/csrf'
+import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import type { AppEnv } from './app-env.ts'
+import type { Deps } from './deps.ts'
+import { onError } from './middleware/errors.ts'
+import { admins } from './routes/admins.ts'
+import { audit } from './routes/audit.ts'
+import { auth } from './routes/auth.ts'
+import { devices } from './routes/devices.ts'
+import { enroll, enrollmentTokens } from './routes/enrollment.ts'
+import { createEventRoutes } from './routes/events.ts'
+import { createHealthRoutes } from './routes/health.ts'
+import { appsRoutes, grantsRoutes, peopleRoutes, summaryRoutes } from './routes/inventory.ts'
+import { adminPolicy, devicePolicy } from './routes/policy.ts'
+
+export function createApp(deps: Deps, ping: () => Promise<boolean>) {
+  const app = new Hono<AppEnv>()
+  app.onError(onError)
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}` } }, 404))
+  app.use(requestId())
+  app.use(async (c, next) => {
+    c.set('deps', deps)
+    await next()
+  })
+  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"], baseUri: ["'self'"] } }))
+  // Form posts from other origins are refused before any cookie is looked at.
+  app.use('/api/*', csrf({ origin: (origin) => origin === new URL(deps.publicUrl).origin }))
+
+  return app
+    .route('/', createHealthRoutes(ping))
+    .route('/api/v1/auth', auth)
+    .route('/api/v1/admins', admins)
+    .route('/api/v1/enrollment-tokens', enrollmentTokens)
+    .route('/api/v1/enroll', enroll)
+    .route('/api/v1/devices', devices)
+    .route('/api/v1/events', createEventRoutes(deps.limits.maxBatchBytes))
+    .route('/api/v1/policy', devicePolicy)
+    .route('/api/v1/admin/policy', adminPolicy)
+    .route('/api/v1/apps', appsRoutes)
+    .route('/api/v1/grants', grantsRoutes)
+    .route('/api/v1/people', peopleRoutes)
+    .route('/api/v1/summary', summaryRoutes)
+    .route('/api/v1/audit', audit)
+}
+
+export type AppType = ReturnType<typeof createApp>

@@ -1,0 +1,59 @@
+// env -> database -> migrations -> first-start setup -> serve. Nothing else.
+import { serve } from '@hono/node-server'
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { createApp } from './app.ts'
+import { createDb } from './db/client.ts'
+import { createJsonLogger, DEFAULT_LIMITS } from './deps.ts'
+import { ensureFirstOrganisation } from './domain/organisations.ts'
+import { EnvError, parseEnv } from './env.ts'
+
+const log = createJsonLogger()
+let env
+try {
+  env = parseEnv(process.env)
+} catch (error) {
+  if (error instanceof EnvError) {
+    console.error(error.message)
+    process.exit(2)
+  }
+  throw error
+}
+
+const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`
+const database = env.DATABASE_URL
+  ? await createDb({ kind: 'postgres', url: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE })
+  : await createDb({ kind: 'pglite', dataDir: (mkdirSync(resolve(env.DATA_DIR), { recursive: true }), resolve(env.DATA_DIR)) })
+await database.migrate()
+
+const first = await ensureFirstOrganisation(database.db, new Date())
+if (first.setupToken) {
+  const link = `${publicUrl}/setup?token=${first.setupToken}`
+  console.log(`\nConsentry: no admin yet. Create the first admin within 24 hours:\n  ${link}\n  (or POST /api/v1/auth/setup with {"token": "${first.setupToken}", "email", "name", "password"})\n`)
+}
+
+const app = createApp(
+  {
+    db: database.db,
+    clock: () => new Date(),
+    log,
+    limits: { ...DEFAULT_LIMITS, ingestPerDevicePerMinute: env.INGEST_RATE_PER_MINUTE, loginFailuresPer15Min: env.LOGIN_FAILURES_PER_15_MIN },
+    secureCookies: env.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
+    trustProxy: env.TRUST_PROXY,
+    publicUrl,
+  },
+  database.ping
+)
+
+const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+  log.info('listening', { url: `http://${info.address}:${info.port}`, database: database.kind, publicUrl })
+})
+
+async function shutdown(signal: string) {
+  log.info('shutting down', { signal })
+  server.close()
+  await database.close()
+  process.exit(0)
+}
+process.on('SIGINT', () => void shutdown('SIGINT'))
+process.on('SIGTERM', () => void shutdown('SIGTERM'))

@@ -1,0 +1,37 @@
+// The admin inventory: apps, grants (cursor-paginated), people, and summary counts.
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { ListAppsQuery, ListGrantsQuery, ListPeopleQuery } from '../../shared/api/inventory.ts'
+import type { AppEnv } from '../app-env.ts'
+import { getPerson, getSummary, listApps, listGrants, listPeople } from '../db/queries/inventory.ts'
+import { requireAdmin } from '../middleware/auth.ts'
+import { apiError } from '../middleware/errors.ts'
+import { validate } from '../middleware/validate.ts'
+
+const IdParam = z.object({ id: z.uuid() })
+
+export const appsRoutes = new Hono<AppEnv>()
+  .use(requireAdmin)
+  .get('/', validate('query', ListAppsQuery), async (c) =>
+    c.json({ items: await listApps(c.var.deps.db, { tenantId: c.var.admin.orgId, ...c.req.valid('query') }) }))
+
+export const grantsRoutes = new Hono<AppEnv>()
+  .use(requireAdmin)
+  .get('/', validate('query', ListGrantsQuery), async (c) => {
+    const result = await listGrants(c.var.deps.db, { tenantId: c.var.admin.orgId, ...c.req.valid('query') })
+    if (!result.ok) return apiError(c, 400, 'invalid_request', 'query: cursor is not one this server issued')
+    return c.json({ items: result.items, nextCursor: result.nextCursor })
+  })
+
+export const peopleRoutes = new Hono<AppEnv>()
+  .use(requireAdmin)
+  .get('/', validate('query', ListPeopleQuery), async (c) =>
+    c.json({ items: await listPeople(c.var.deps.db, { tenantId: c.var.admin.orgId, ...c.req.valid('query') }) }))
+  .get('/:id', validate('param', IdParam), async (c) => {
+    const person = await getPerson(c.var.deps.db, { tenantId: c.var.admin.orgId, personId: c.req.valid('param').id })
+    return person ? c.json(person) : apiError(c, 404, 'not_found', 'No such person')
+  })
+
+export const summaryRoutes = new Hono<AppEnv>()
+  .use(requireAdmin)
+  .get('/', async (c) => c.json(await getSummary(c.var.deps.db, { tenantId: c.var.admin.orgId })))
