@@ -19,13 +19,24 @@ import { adminPolicy, devicePolicy } from './routes/policy.ts'
 export function createApp(deps: Deps, ping: () => Promise<boolean>) {
   const app = new Hono<AppEnv>()
   app.onError(onError)
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}` } }, 404))
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}` } }, 404)
+  )
   app.use(requestId())
   app.use(async (c, next) => {
     c.set('deps', deps)
     await next()
   })
-  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"], baseUri: ["'self'"] } }))
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    })
+  )
   // Form posts from other origins are refused before any cookie is looked at.
   app.use('/api/*', csrf({ origin: (origin) => origin === new URL(deps.publicUrl).origin }))
 

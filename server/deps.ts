@@ -10,8 +10,8 @@ export interface Logger {
 export interface Limits {
   /** Requests per device per minute on the ingestion endpoint. */
   ingestPerDevicePerMinute: number
-  /** Failed logins per email (and per client address) per 15 minutes. */
-  loginFailuresPer15Min: number
+  /** Login attempts per email, and per client address, per 15 minutes. */
+  loginAttemptsPer15Min: number
   /** Largest accepted request body for event batches, in bytes. */
   maxBatchBytes: number
 }
@@ -31,7 +31,7 @@ export interface Deps {
 
 export const DEFAULT_LIMITS: Limits = {
   ingestPerDevicePerMinute: 120,
-  loginFailuresPer15Min: 10,
+  loginAttemptsPer15Min: 10,
   maxBatchBytes: 2 * 1024 * 1024,
 }
 

@@ -16,7 +16,7 @@ export const EnvSchema = z.object({
   COOKIE_SECURE: bool.optional(),
   TRUST_PROXY: bool.default(false),
   INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
-  LOGIN_FAILURES_PER_15_MIN: z.coerce.number().int().min(1).default(10),
+  LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
 })
 export type Env = z.infer<typeof EnvSchema>
 

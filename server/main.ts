@@ -23,13 +23,18 @@ try {
 const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`
 const database = env.DATABASE_URL
   ? await createDb({ kind: 'postgres', url: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE })
-  : await createDb({ kind: 'pglite', dataDir: (mkdirSync(resolve(env.DATA_DIR), { recursive: true }), resolve(env.DATA_DIR)) })
+  : await createDb({
+      kind: 'pglite',
+      dataDir: (mkdirSync(resolve(env.DATA_DIR), { recursive: true }), resolve(env.DATA_DIR)),
+    })
 await database.migrate()
 
 const first = await ensureFirstOrganisation(database.db, new Date())
 if (first.setupToken) {
   const link = `${publicUrl}/setup?token=${first.setupToken}`
-  console.log(`\nConsentry: no admin yet. Create the first admin within 24 hours:\n  ${link}\n  (or POST /api/v1/auth/setup with {"token": "${first.setupToken}", "email", "name", "password"})\n`)
+  console.log(
+    `\nConsentry: no admin yet. Create the first admin within 24 hours:\n  ${link}\n  (or POST /api/v1/auth/setup with {"token": "${first.setupToken}", "email", "name", "password"})\n`
+  )
 }
 
 const app = createApp(
@@ -37,7 +42,11 @@ const app = createApp(
     db: database.db,
     clock: () => new Date(),
     log,
-    limits: { ...DEFAULT_LIMITS, ingestPerDevicePerMinute: env.INGEST_RATE_PER_MINUTE, loginFailuresPer15Min: env.LOGIN_FAILURES_PER_15_MIN },
+    limits: {
+      ...DEFAULT_LIMITS,
+      ingestPerDevicePerMinute: env.INGEST_RATE_PER_MINUTE,
+      loginAttemptsPer15Min: env.LOGIN_ATTEMPTS_PER_15_MIN,
+    },
     secureCookies: env.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
     trustProxy: env.TRUST_PROXY,
     publicUrl,
@@ -46,7 +55,11 @@ const app = createApp(
 )
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-  log.info('listening', { url: `http://${info.address}:${info.port}`, database: database.kind, publicUrl })
+  log.info('listening', {
+    url: `http://${info.address}:${info.port}`,
+    database: database.kind,
+    publicUrl,
+  })
 })
 
 async function shutdown(signal: string) {

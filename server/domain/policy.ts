@@ -11,14 +11,21 @@ import type { Actor } from './enrollment.ts'
 export async function getPolicy(db: Db, orgId: string): Promise<{ policy: Policy; etag: string }> {
   const risks = await db.select().from(riskPolicies).where(eq(riskPolicies.orgId, orgId))
   const appRules = await db
-    .select({ provider: apps.provider, clientId: apps.clientId, action: appPolicies.action, updatedAt: appPolicies.updatedAt })
+    .select({
+      provider: apps.provider,
+      clientId: apps.clientId,
+      action: appPolicies.action,
+      updatedAt: appPolicies.updatedAt,
+    })
     .from(appPolicies)
     .innerJoin(apps, eq(apps.id, appPolicies.appId))
     .where(eq(appPolicies.orgId, orgId))
     .orderBy(apps.provider, apps.clientId)
   const byRisk: RiskPolicy = { ...DEFAULT_RISK_POLICY }
   for (const r of risks) if (r.risk in byRisk) byRisk[r.risk as keyof RiskPolicy] = r.action
-  const times = [...risks.map((r) => r.updatedAt), ...appRules.map((r) => r.updatedAt)].map((d) => d.getTime())
+  const times = [...risks.map((r) => r.updatedAt), ...appRules.map((r) => r.updatedAt)].map((d) =>
+    d.getTime()
+  )
   const policy: Policy = {
     byRisk,
     apps: appRules.map(({ provider, clientId, action }) => ({ provider, clientId, action })),
@@ -28,32 +35,82 @@ export async function getPolicy(db: Db, orgId: string): Promise<{ policy: Policy
   return { policy, etag }
 }
 
-export async function setRiskPolicy(db: Db, actor: Actor, byRisk: RiskPolicy, now: Date): Promise<void> {
+export async function setRiskPolicy(
+  db: Db,
+  actor: Actor,
+  byRisk: RiskPolicy,
+  now: Date
+): Promise<void> {
   await db.transaction(async (tx) => {
     for (const [risk, action] of Object.entries(byRisk)) {
       await tx
         .insert(riskPolicies)
         .values({ orgId: actor.orgId, risk, action, updatedAt: now })
-        .onConflictDoUpdate({ target: [riskPolicies.orgId, riskPolicies.risk], set: { action, updatedAt: now } })
+        .onConflictDoUpdate({
+          target: [riskPolicies.orgId, riskPolicies.risk],
+          set: { action, updatedAt: now },
+        })
     }
-    await appendAudit(tx, actor.orgId, [{ actorType: 'admin', actorId: actor.adminId, action: 'policy.risk_changed', subjectType: 'policy', subjectId: null, data: { byRisk } }], now)
+    await appendAudit(
+      tx,
+      actor.orgId,
+      [
+        {
+          actorType: 'admin',
+          actorId: actor.adminId,
+          action: 'policy.risk_changed',
+          subjectType: 'policy',
+          subjectId: null,
+          data: { byRisk },
+        },
+      ],
+      now
+    )
   })
 }
 
 /** Set (or, with null, clear) the policy of one app; false when the app is not this org's. */
-export async function setAppPolicy(db: Db, actor: Actor, appId: string, action: PolicyAction | null, now: Date): Promise<boolean> {
+export async function setAppPolicy(
+  db: Db,
+  actor: Actor,
+  appId: string,
+  action: PolicyAction | null,
+  now: Date
+): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const [app] = await tx.select({ id: apps.id }).from(apps).where(and(eq(apps.id, appId), eq(apps.orgId, actor.orgId)))
+    const [app] = await tx
+      .select({ id: apps.id })
+      .from(apps)
+      .where(and(eq(apps.id, appId), eq(apps.orgId, actor.orgId)))
     if (!app) return false
     if (action === null) {
-      await tx.delete(appPolicies).where(and(eq(appPolicies.orgId, actor.orgId), eq(appPolicies.appId, appId)))
+      await tx
+        .delete(appPolicies)
+        .where(and(eq(appPolicies.orgId, actor.orgId), eq(appPolicies.appId, appId)))
     } else {
       await tx
         .insert(appPolicies)
         .values({ orgId: actor.orgId, appId, action, updatedAt: now })
-        .onConflictDoUpdate({ target: [appPolicies.orgId, appPolicies.appId], set: { action, updatedAt: now } })
+        .onConflictDoUpdate({
+          target: [appPolicies.orgId, appPolicies.appId],
+          set: { action, updatedAt: now },
+        })
     }
-    await appendAudit(tx, actor.orgId, [{ actorType: 'admin', actorId: actor.adminId, action: 'policy.app_changed', subjectType: 'app', subjectId: appId, data: { action } }], now)
+    await appendAudit(
+      tx,
+      actor.orgId,
+      [
+        {
+          actorType: 'admin',
+          actorId: actor.adminId,
+          action: 'policy.app_changed',
+          subjectType: 'app',
+          subjectId: appId,
+          data: { action },
+        },
+      ],
+      now
+    )
     return true
   })
 }

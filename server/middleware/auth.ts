@@ -51,7 +51,8 @@ export const requireDevice = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('authorization') ?? ''
   const match = /^Bearer\s+(cdv_[A-Za-z0-9_-]{20,100})$/.exec(header)
   const device = match?.[1] ? await authenticateDevice(c.var.deps.db, match[1]) : null
-  if (!device) return apiError(c, 401, 'unauthenticated', 'A valid, unrevoked device credential is required')
+  if (!device)
+    return apiError(c, 401, 'unauthenticated', 'A valid, unrevoked device credential is required')
   c.set('device', device)
   await next()
 })

@@ -11,6 +11,13 @@ export const admins = new Hono<AppEnv>()
   .use(requireAdmin)
   .get('/', async (c) => c.json({ items: await listAdmins(c.var.deps.db, c.var.admin.orgId) }))
   .post('/', requireRole('owner'), validate('json', CreateAdmin), async (c) => {
-    const result = await createAdmin(c.var.deps.db, c.var.admin, c.req.valid('json'), c.var.deps.clock())
-    return result.ok ? c.json({ id: result.id }, 201) : apiError(c, 409, 'email_taken', 'An admin with this email exists')
+    const result = await createAdmin(
+      c.var.deps.db,
+      c.var.admin,
+      c.req.valid('json'),
+      c.var.deps.clock()
+    )
+    return result.ok
+      ? c.json({ id: result.id }, 201)
+      : apiError(c, 409, 'email_taken', 'An admin with this email exists')
   })

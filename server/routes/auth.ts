@@ -28,8 +28,11 @@ export const auth = new Hono<AppEnv>()
     const { db, clock, limits, secureCookies, trustProxy } = c.var.deps
     const { email, password } = c.req.valid('json')
     const now = clock()
-    for (const key of [`login:email:${email.toLowerCase()}`, `login:addr:${clientAddress(c, trustProxy)}`]) {
-      const limit = await hitRateLimit(db, key, limits.loginFailuresPer15Min, FIFTEEN_MINUTES, now)
+    for (const key of [
+      `login:email:${email.toLowerCase()}`,
+      `login:addr:${clientAddress(c, trustProxy)}`,
+    ]) {
+      const limit = await hitRateLimit(db, key, limits.loginAttemptsPer15Min, FIFTEEN_MINUTES, now)
       if (!limit.allowed) {
         c.header('Retry-After', String(limit.retryAfterSeconds))
         return apiError(c, 429, 'rate_limited', 'Too many login attempts; try again later')

@@ -12,6 +12,11 @@ export const devices = new Hono<AppEnv>()
   .use(requireAdmin)
   .get('/', async (c) => c.json({ items: await listDevices(c.var.deps.db, c.var.admin.orgId) }))
   .post('/:id/revoke', canManage, validate('param', z.object({ id: z.uuid() })), async (c) => {
-    const ok = await revokeDevice(c.var.deps.db, actorOf(c), c.req.valid('param').id, c.var.deps.clock())
+    const ok = await revokeDevice(
+      c.var.deps.db,
+      actorOf(c),
+      c.req.valid('param').id,
+      c.var.deps.clock()
+    )
     return ok ? c.json({ ok: true }) : apiError(c, 404, 'not_found', 'No such active device')
   })

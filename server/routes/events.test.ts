@@ -1,7 +1,12 @@
 // POST /api/v1/events: idempotent, validated per event, size- and rate-limited, updating the inventory.
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { consentEvent, createTestServer, type OrgFixture, type TestServer } from '../../test/support/test-server.ts'
+import {
+  consentEvent,
+  createTestServer,
+  type OrgFixture,
+  type TestServer,
+} from '../../test/support/test-server.ts'
 import { TEST_DB_KINDS } from '../../test/support/test-db.ts'
 
 describe.each(TEST_DB_KINDS)('events on %s', (kind) => {
@@ -43,12 +48,18 @@ describe.each(TEST_DB_KINDS)('events on %s', (kind) => {
       consentEvent({ request: { clientId: `client-${i}`, redirectHost: 'unknown.example' } })
     )
     const results = await Promise.all([device.send(batch), device.send(batch), device.send(batch)])
-    const bodies = (await Promise.all(results.map((r) => r.json()))) as Array<{ accepted: string[]; duplicates: string[] }>
+    const bodies = (await Promise.all(results.map((r) => r.json()))) as Array<{
+      accepted: string[]
+      duplicates: string[]
+    }>
     expect(results.map((r) => r.status)).toEqual([200, 200, 200])
     // Every event id was accepted by exactly one of the three requests.
     const accepted = bodies.flatMap((b) => b.accepted)
     expect(accepted.sort()).toEqual(batch.map((e) => e.id).sort())
-    const again = (await (await device.send(batch)).json()) as { accepted: string[]; duplicates: string[] }
+    const again = (await (await device.send(batch)).json()) as {
+      accepted: string[]
+      duplicates: string[]
+    }
     expect(again.accepted).toEqual([])
     expect(again.duplicates).toHaveLength(20)
     const mine = (await grants()).filter((g) => g.personEmail === 'grace@acme.example')
@@ -63,10 +74,16 @@ describe.each(TEST_DB_KINDS)('events on %s', (kind) => {
       { ...consentEvent(), outcome: 'maybe' },
       { ...consentEvent(), extra: 'field' },
       'not an object',
-      { ...consentEvent(), request: { ...(consentEvent().request as object), scopes: ['x'.repeat(600)] } },
+      {
+        ...consentEvent(),
+        request: { ...(consentEvent() as { request: object }).request, scopes: ['x'.repeat(600)] },
+      },
     ])
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { accepted: string[]; rejected: Array<{ index: number; reason: string }> }
+    const body = (await res.json()) as {
+      accepted: string[]
+      rejected: Array<{ index: number; reason: string }>
+    }
     expect(body.accepted).toEqual([good.id])
     expect(body.rejected.map((r) => r.index)).toEqual([1, 2, 3, 4])
     expect(body.rejected[0]?.reason).toMatch(/outcome/)
@@ -80,11 +97,15 @@ describe.each(TEST_DB_KINDS)('events on %s', (kind) => {
     await device.send([consentEvent({ outcome: 'denied', error: 'access_denied', request })])
     let mine = (await grants()).filter((g) => g.personEmail === 'hedy@acme.example')
     expect(mine.map((g) => g.status)).toEqual(['denied'])
-    await device.send([consentEvent({ outcome: 'granted', occurredAt: '2026-11-23T08:40:00.000Z', request })])
+    await device.send([
+      consentEvent({ outcome: 'granted', occurredAt: '2026-11-23T08:40:00.000Z', request }),
+    ])
     mine = (await grants()).filter((g) => g.personEmail === 'hedy@acme.example')
     expect(mine.map((g) => g.status)).toEqual(['active'])
     // A refused re-consent later does not undo the grant that exists.
-    await device.send([consentEvent({ outcome: 'denied', occurredAt: '2026-11-23T08:50:00.000Z', request })])
+    await device.send([
+      consentEvent({ outcome: 'denied', occurredAt: '2026-11-23T08:50:00.000Z', request }),
+    ])
     mine = (await grants()).filter((g) => g.personEmail === 'hedy@acme.example')
     expect(mine.map((g) => g.status)).toEqual(['active'])
   })
@@ -101,7 +122,11 @@ describe.each(TEST_DB_KINDS)('events on %s', (kind) => {
 
   it('answers 413 for an oversized body and 400 for a batch over 500 events', async () => {
     const device = await org.enrollDevice()
-    const huge = await device.request('POST', '/api/v1/events', `{"events":["${'x'.repeat(3 * 1024 * 1024)}"]}`)
+    const huge = await device.request(
+      'POST',
+      '/api/v1/events',
+      `{"events":["${'x'.repeat(3 * 1024 * 1024)}"]}`
+    )
     expect(huge.status).toBe(413)
     const many = await device.send(Array.from({ length: 501 }, () => consentEvent()))
     expect(many.status).toBe(400)
@@ -120,7 +145,10 @@ describe.each(TEST_DB_KINDS)('events on %s', (kind) => {
   it('refuses calls without a valid device credential', async () => {
     const res = await server.app.request('http://consentry.test/api/v1/events', {
       method: 'POST',
-      headers: { authorization: 'Bearer cdv_notarealcredentialatallxxxxx', 'content-type': 'application/json' },
+      headers: {
+        authorization: 'Bearer cdv_notarealcredentialatallxxxxx',
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ events: [consentEvent()] }),
     })
     expect(res.status).toBe(401)
@@ -129,13 +157,23 @@ describe.each(TEST_DB_KINDS)('events on %s', (kind) => {
   it('locks out a revoked device', async () => {
     const device = await org.enrollDevice()
     expect((await device.send([consentEvent()])).status).toBe(200)
-    expect((await org.owner.request('POST', `/api/v1/devices/${device.deviceId}/revoke`)).status).toBe(200)
+    expect(
+      (await org.owner.request('POST', `/api/v1/devices/${device.deviceId}/revoke`)).status
+    ).toBe(200)
     expect((await device.send([consentEvent()])).status).toBe(401)
   })
 
   it('rolls usage up per domain and day without URLs', async () => {
     const device = await org.enrollDevice()
-    const usage = (visits: number) => ({ id: randomUUID(), type: 'ai_usage', occurredAt: '2026-11-23T08:00:00Z', domain: 'chatgpt.com', day: '2026-11-23', visits, signIns: 0 })
+    const usage = (visits: number) => ({
+      id: randomUUID(),
+      type: 'ai_usage',
+      occurredAt: '2026-11-23T08:00:00Z',
+      domain: 'chatgpt.com',
+      day: '2026-11-23',
+      visits,
+      signIns: 0,
+    })
     const res = await device.send([usage(3), usage(4)])
     expect(((await res.json()) as { accepted: string[] }).accepted).toHaveLength(2)
     const rows = await server.db.db.execute<{ visits: number; tool_id: string }>(

@@ -12,11 +12,21 @@ import { validate } from '../middleware/validate.ts'
 export function createEventRoutes(maxBytes: number) {
   return new Hono<AppEnv>().post(
     '/',
-    bodyLimit({ maxSize: maxBytes, onError: (c) => apiError(c, 413, 'payload_too_large', `A batch may be at most ${maxBytes} bytes`) }),
+    bodyLimit({
+      maxSize: maxBytes,
+      onError: (c) =>
+        apiError(c, 413, 'payload_too_large', `A batch may be at most ${maxBytes} bytes`),
+    }),
     requireDevice,
     async (c, next) => {
       const { db, clock, limits } = c.var.deps
-      const limit = await hitRateLimit(db, `ingest:${c.var.device.deviceId}`, limits.ingestPerDevicePerMinute, 60_000, clock())
+      const limit = await hitRateLimit(
+        db,
+        `ingest:${c.var.device.deviceId}`,
+        limits.ingestPerDevicePerMinute,
+        60_000,
+        clock()
+      )
       if (!limit.allowed) {
         c.header('Retry-After', String(limit.retryAfterSeconds))
         return apiError(c, 429, 'rate_limited', 'Too many batches from this device; retry later')
@@ -24,6 +34,14 @@ export function createEventRoutes(maxBytes: number) {
       await next()
     },
     validate('json', EventBatch),
-    async (c) => c.json(await ingestEvents(c.var.deps.db, c.var.device, c.req.valid('json').events, c.var.deps.clock()))
+    async (c) =>
+      c.json(
+        await ingestEvents(
+          c.var.deps.db,
+          c.var.device,
+          c.req.valid('json').events,
+          c.var.deps.clock()
+        )
+      )
   )
 }

@@ -13,22 +13,41 @@ const IdParam = z.object({ id: z.uuid() })
 export const appsRoutes = new Hono<AppEnv>()
   .use(requireAdmin)
   .get('/', validate('query', ListAppsQuery), async (c) =>
-    c.json({ items: await listApps(c.var.deps.db, { tenantId: c.var.admin.orgId, ...c.req.valid('query') }) }))
+    c.json({
+      items: await listApps(c.var.deps.db, {
+        tenantId: c.var.admin.orgId,
+        ...c.req.valid('query'),
+      }),
+    })
+  )
 
 export const grantsRoutes = new Hono<AppEnv>()
   .use(requireAdmin)
   .get('/', validate('query', ListGrantsQuery), async (c) => {
-    const result = await listGrants(c.var.deps.db, { tenantId: c.var.admin.orgId, ...c.req.valid('query') })
-    if (!result.ok) return apiError(c, 400, 'invalid_request', 'query: cursor is not one this server issued')
+    const result = await listGrants(c.var.deps.db, {
+      tenantId: c.var.admin.orgId,
+      ...c.req.valid('query'),
+    })
+    if (!result.ok)
+      return apiError(c, 400, 'invalid_request', 'query: cursor is not one this server issued')
     return c.json({ items: result.items, nextCursor: result.nextCursor })
   })
 
 export const peopleRoutes = new Hono<AppEnv>()
   .use(requireAdmin)
   .get('/', validate('query', ListPeopleQuery), async (c) =>
-    c.json({ items: await listPeople(c.var.deps.db, { tenantId: c.var.admin.orgId, ...c.req.valid('query') }) }))
+    c.json({
+      items: await listPeople(c.var.deps.db, {
+        tenantId: c.var.admin.orgId,
+        ...c.req.valid('query'),
+      }),
+    })
+  )
   .get('/:id', validate('param', IdParam), async (c) => {
-    const person = await getPerson(c.var.deps.db, { tenantId: c.var.admin.orgId, personId: c.req.valid('param').id })
+    const person = await getPerson(c.var.deps.db, {
+      tenantId: c.var.admin.orgId,
+      personId: c.req.valid('param').id,
+    })
     return person ? c.json(person) : apiError(c, 404, 'not_found', 'No such person')
   })
 

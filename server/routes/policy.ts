@@ -24,7 +24,21 @@ export const adminPolicy = new Hono<AppEnv>()
     await setRiskPolicy(c.var.deps.db, actorOf(c), c.req.valid('json'), c.var.deps.clock())
     return c.json((await getPolicy(c.var.deps.db, c.var.admin.orgId)).policy)
   })
-  .put('/apps/:appId', canManage, validate('param', z.object({ appId: z.uuid() })), validate('json', SetAppPolicy), async (c) => {
-    const ok = await setAppPolicy(c.var.deps.db, actorOf(c), c.req.valid('param').appId, c.req.valid('json').action, c.var.deps.clock())
-    return ok ? c.json((await getPolicy(c.var.deps.db, c.var.admin.orgId)).policy) : apiError(c, 404, 'not_found', 'No such app')
-  })
+  .put(
+    '/apps/:appId',
+    canManage,
+    validate('param', z.object({ appId: z.uuid() })),
+    validate('json', SetAppPolicy),
+    async (c) => {
+      const ok = await setAppPolicy(
+        c.var.deps.db,
+        actorOf(c),
+        c.req.valid('param').appId,
+        c.req.valid('json').action,
+        c.var.deps.clock()
+      )
+      return ok
+        ? c.json((await getPolicy(c.var.deps.db, c.var.admin.orgId)).policy)
+        : apiError(c, 404, 'not_found', 'No such app')
+    }
+  )

@@ -7,7 +7,9 @@ import { createDb, type Database } from '../../server/db/client.ts'
 export type TestDbKind = 'pglite' | 'postgres'
 
 /** PGlite always; PostgreSQL too when DATABASE_URL is set (as in CI). */
-export const TEST_DB_KINDS: TestDbKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
+export const TEST_DB_KINDS: TestDbKind[] = process.env.DATABASE_URL
+  ? ['pglite', 'postgres']
+  : ['pglite']
 
 let snapshot: Promise<Blob> | null = null
 
@@ -15,7 +17,8 @@ async function migratedSnapshot(): Promise<Blob> {
   snapshot ??= (async () => {
     const db = await createDb({ kind: 'pglite' })
     await db.migrate()
-    const client = (db as unknown as { db: { $client: { dumpDataDir(c: 'none'): Promise<Blob> } } }).db.$client
+    const client = (db as unknown as { db: { $client: { dumpDataDir(c: 'none'): Promise<Blob> } } })
+      .db.$client
     const dump = await client.dumpDataDir('none')
     await db.close()
     return dump

@@ -16,7 +16,12 @@ export interface AdminClient {
   role: AdminRole
   cookie: string
   csrf: string
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>
+  ): Promise<Response>
 }
 
 export interface OrgFixture {
@@ -30,7 +35,12 @@ export interface OrgFixture {
 export interface DeviceClient {
   deviceId: string
   credential: string
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>
+  ): Promise<Response>
   send(events: unknown[]): Promise<Response>
 }
 
@@ -42,7 +52,10 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-export async function createTestServer(kind: TestDbKind, limits: Partial<Limits> = {}): Promise<TestServer> {
+export async function createTestServer(
+  kind: TestDbKind,
+  limits: Partial<Limits> = {}
+): Promise<TestServer> {
   const db = await createTestDatabase(kind)
   const now = { value: new Date('2026-11-23T09:00:00Z') }
   const app = createApp(
@@ -50,7 +63,12 @@ export async function createTestServer(kind: TestDbKind, limits: Partial<Limits>
       db: db.db,
       clock: () => new Date(now.value),
       log: silentLogger,
-      limits: { ...DEFAULT_LIMITS, ingestPerDevicePerMinute: 10_000, loginFailuresPer15Min: 1000, ...limits },
+      limits: {
+        ...DEFAULT_LIMITS,
+        ingestPerDevicePerMinute: 10_000,
+        loginAttemptsPer15Min: 1000,
+        ...limits,
+      },
       secureCookies: true,
       trustProxy: false,
       publicUrl: PUBLIC_URL,
@@ -78,7 +96,12 @@ export async function createTestServer(kind: TestDbKind, limits: Partial<Limits>
       cookie,
       csrf: me.csrfToken,
       request: (method, path, body, headers = {}) =>
-        call(method, path, body, { cookie, origin: PUBLIC_URL, 'x-csrf-token': me.csrfToken, ...headers }),
+        call(method, path, body, {
+          cookie,
+          origin: PUBLIC_URL,
+          'x-csrf-token': me.csrfToken,
+          ...headers,
+        }),
     }
   }
 
@@ -86,7 +109,12 @@ export async function createTestServer(kind: TestDbKind, limits: Partial<Limits>
     const org = await createOrganisation(db.db, name, now.value)
     const token = await issueSetupToken(db.db, org.id, now.value)
     const ownerEmail = `owner-${randomUUID().slice(0, 8)}@${org.id.slice(0, 8)}.example`
-    const setup = await call('POST', '/api/v1/auth/setup', { token, email: ownerEmail, name: 'Owner', password: PASSWORD }, {})
+    const setup = await call(
+      'POST',
+      '/api/v1/auth/setup',
+      { token, email: ownerEmail, name: 'Owner', password: PASSWORD },
+      {}
+    )
     if (setup.status !== 201) throw new Error(`setup failed: ${setup.status} ${await setup.text()}`)
     const owner = await loginAs(ownerEmail, 'owner')
     return {
@@ -94,18 +122,47 @@ export async function createTestServer(kind: TestDbKind, limits: Partial<Limits>
       owner,
       async addAdmin(role) {
         const email = `${role}-${randomUUID().slice(0, 8)}@${org.id.slice(0, 8)}.example`
-        await createAdmin(db.db, { orgId: org.id, adminId: '', sessionId: '', orgName: name, email: ownerEmail, name: 'Owner', role: 'owner', csrfToken: '' }, { email, name: role, role, password: PASSWORD }, now.value)
+        await createAdmin(
+          db.db,
+          {
+            orgId: org.id,
+            adminId: '',
+            sessionId: '',
+            orgName: name,
+            email: ownerEmail,
+            name: 'Owner',
+            role: 'owner',
+            csrfToken: '',
+          },
+          { email, name: role, role, password: PASSWORD },
+          now.value
+        )
         return loginAs(email, role)
       },
-      async enrollDevice(email = `employee-${randomUUID().slice(0, 8)}@${org.id.slice(0, 8)}.example`) {
+      async enrollDevice(
+        email = `employee-${randomUUID().slice(0, 8)}@${org.id.slice(0, 8)}.example`
+      ) {
         const tokenRes = await owner.request('POST', '/api/v1/enrollment-tokens', { label: 'test' })
         const { token: enrollmentToken } = (await tokenRes.json()) as { token: string }
-        const res = await call('POST', '/api/v1/enroll', { token: enrollmentToken, email, browser: 'chrome', extensionVersion: '0.1.0' }, {})
+        const res = await call(
+          'POST',
+          '/api/v1/enroll',
+          { token: enrollmentToken, email, browser: 'chrome', extensionVersion: '0.1.0' },
+          {}
+        )
         if (res.status !== 201) throw new Error(`enroll failed: ${res.status} ${await res.text()}`)
-        const { deviceId, credential } = (await res.json()) as { deviceId: string; credential: string }
+        const { deviceId, credential } = (await res.json()) as {
+          deviceId: string
+          credential: string
+        }
         const request: DeviceClient['request'] = (method, path, body, headers = {}) =>
           call(method, path, body, { authorization: `Bearer ${credential}`, ...headers })
-        return { deviceId, credential, request, send: (events) => request('POST', '/api/v1/events', { events }) }
+        return {
+          deviceId,
+          credential,
+          request,
+          send: (events) => request('POST', '/api/v1/events', { events }),
+        }
       },
     }
   }
@@ -114,7 +171,9 @@ export async function createTestServer(kind: TestDbKind, limits: Partial<Limits>
 }
 
 /** A consent event as the extension reports it; override any field. */
-export function consentEvent(overrides: Partial<Record<string, unknown>> & { request?: Record<string, unknown> } = {}): DeviceEventInput {
+export function consentEvent(
+  overrides: Partial<Record<string, unknown>> & { request?: Record<string, unknown> } = {}
+): DeviceEventInput {
   const { request, ...rest } = overrides
   return {
     id: randomUUID(),

@@ -5,7 +5,10 @@ import { auditLog } from '../schema/index.ts'
 import type { Db } from '../client.ts'
 import { auditRowToEntry, type AuditEntry } from '../../domain/audit-chain.ts'
 
-export async function listAudit(db: Db, p: AuditQuery & { tenantId: string }): Promise<AuditEntry[]> {
+export async function listAudit(
+  db: Db,
+  p: AuditQuery & { tenantId: string }
+): Promise<AuditEntry[]> {
   const where: SQL[] = [eq(auditLog.orgId, p.tenantId)]
   if (p.action) where.push(eq(auditLog.action, p.action))
   if (p.actor) where.push(eq(auditLog.actorId, p.actor))
@@ -16,14 +19,35 @@ export async function listAudit(db: Db, p: AuditQuery & { tenantId: string }): P
   if (p.from) where.push(gte(auditLog.at, new Date(p.from).toISOString()))
   if (p.to) where.push(lte(auditLog.at, new Date(p.to).toISOString()))
   if (p.afterSeq !== undefined) where.push(gt(auditLog.seq, p.afterSeq))
-  const rows = await db.select().from(auditLog).where(and(...where)).orderBy(asc(auditLog.seq)).limit(p.limit)
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(asc(auditLog.seq))
+    .limit(p.limit)
   return rows.map(auditRowToEntry)
 }
 
-const CSV_COLUMNS = ['seq', 'at', 'actorType', 'actorId', 'action', 'subjectType', 'subjectId', 'data', 'prevHash', 'hash'] as const
+const CSV_COLUMNS = [
+  'seq',
+  'at',
+  'actorType',
+  'actorId',
+  'action',
+  'subjectType',
+  'subjectId',
+  'data',
+  'prevHash',
+  'hash',
+] as const
 
 function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)
+  const text =
+    value === null || value === undefined
+      ? ''
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value)
   // Quote everything; neutralise spreadsheet formulas.
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text
   return `"${safe.replace(/"/g, '""')}"`

@@ -1,5 +1,18 @@
 // Read queries of the AI-grant inventory for admins; every one takes the organisation.
-import { and, asc, count, countDistinct, desc, eq, gt, ilike, lt, or, sql, type SQL } from 'drizzle-orm'
+import {
+  and,
+  asc,
+  count,
+  countDistinct,
+  desc,
+  eq,
+  gt,
+  ilike,
+  lt,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm'
 import type { ListGrantsQuery } from '../../../shared/api/inventory.ts'
 import type { Provider } from '../../../shared/consent/types.ts'
 import { apps, devices, grants, people } from '../schema/index.ts'
@@ -37,7 +50,8 @@ export async function listApps(
       firstSeenAt: apps.firstSeenAt,
       lastSeenAt: apps.lastSeenAt,
       people: countDistinct(grants.personId),
-      activeGrants: sql<number>`count(${grants.id}) filter (where ${grants.status} = 'active')`.mapWith(Number),
+      activeGrants:
+        sql<number>`count(${grants.id}) filter (where ${grants.status} = 'active')`.mapWith(Number),
       riskRank: RISK_RANK.mapWith(Number),
     })
     .from(apps)
@@ -55,15 +69,22 @@ function encodeCursor(at: Date, id: string): string {
 
 function decodeCursor(cursor: string): [Date, string] | null {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string]
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+      string,
+      string,
+    ]
     const date = new Date(at)
-    return Number.isNaN(date.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id) ? null : [date, id]
+    return Number.isNaN(date.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)
+      ? null
+      : [date, id]
   } catch {
     return null
   }
 }
 
-export type ListGrantsResult = { ok: true; items: Awaited<ReturnType<typeof selectGrants>>; nextCursor: string | null } | { ok: false; reason: 'bad_cursor' }
+export type ListGrantsResult =
+  | { ok: true; items: Awaited<ReturnType<typeof selectGrants>>; nextCursor: string | null }
+  | { ok: false; reason: 'bad_cursor' }
 
 function selectGrants(db: Db) {
   return db
@@ -90,7 +111,10 @@ function selectGrants(db: Db) {
     .leftJoin(people, eq(people.id, grants.personId))
 }
 
-export async function listGrants(db: Db, p: ListGrantsQuery & { tenantId: string }): Promise<ListGrantsResult> {
+export async function listGrants(
+  db: Db,
+  p: ListGrantsQuery & { tenantId: string }
+): Promise<ListGrantsResult> {
   const column = p.sort === 'firstSeen' ? grants.firstSeenAt : grants.lastSeenAt
   const where: SQL[] = [eq(grants.orgId, p.tenantId)]
   if (p.appId) where.push(eq(grants.appId, p.appId))
@@ -102,14 +126,23 @@ export async function listGrants(db: Db, p: ListGrantsQuery & { tenantId: string
     const cursor = decodeCursor(p.cursor)
     if (!cursor) return { ok: false, reason: 'bad_cursor' }
     const [at, id] = cursor
-    const after = p.order === 'desc' ? or(lt(column, at), and(eq(column, at), lt(grants.id, id))) : or(gt(column, at), and(eq(column, at), gt(grants.id, id)))
+    const after =
+      p.order === 'desc'
+        ? or(lt(column, at), and(eq(column, at), lt(grants.id, id)))
+        : or(gt(column, at), and(eq(column, at), gt(grants.id, id)))
     if (after) where.push(after)
   }
   const dir = p.order === 'desc' ? desc : asc
-  const rows = await selectGrants(db).where(and(...where)).orderBy(dir(column), dir(grants.id)).limit(p.limit + 1)
+  const rows = await selectGrants(db)
+    .where(and(...where))
+    .orderBy(dir(column), dir(grants.id))
+    .limit(p.limit + 1)
   const items = rows.slice(0, p.limit)
   const last = items[items.length - 1]
-  const nextCursor = rows.length > p.limit && last ? encodeCursor(p.sort === 'firstSeen' ? last.firstSeenAt : last.lastSeenAt, last.id) : null
+  const nextCursor =
+    rows.length > p.limit && last
+      ? encodeCursor(p.sort === 'firstSeen' ? last.firstSeenAt : last.lastSeenAt, last.id)
+      : null
   return { ok: true, items, nextCursor }
 }
 
@@ -123,7 +156,8 @@ export async function listPeople(db: Db, p: { tenantId: string; q?: string; limi
       name: people.name,
       status: people.status,
       departureDate: people.departureDate,
-      activeGrants: sql<number>`count(${grants.id}) filter (where ${grants.status} = 'active')`.mapWith(Number),
+      activeGrants:
+        sql<number>`count(${grants.id}) filter (where ${grants.status} = 'active')`.mapWith(Number),
     })
     .from(people)
     .leftJoin(grants, and(eq(grants.personId, people.id), eq(grants.orgId, people.orgId)))
@@ -134,13 +168,22 @@ export async function listPeople(db: Db, p: { tenantId: string; q?: string; limi
 }
 
 export async function getPerson(db: Db, p: { tenantId: string; personId: string }) {
-  const [person] = await db.select().from(people).where(and(eq(people.orgId, p.tenantId), eq(people.id, p.personId)))
+  const [person] = await db
+    .select()
+    .from(people)
+    .where(and(eq(people.orgId, p.tenantId), eq(people.id, p.personId)))
   if (!person) return null
   const personGrants = await selectGrants(db)
     .where(and(eq(grants.orgId, p.tenantId), eq(grants.personId, p.personId)))
     .orderBy(desc(grants.lastSeenAt))
   const personDevices = await db
-    .select({ id: devices.id, browser: devices.browser, enrolledAt: devices.enrolledAt, lastSeenAt: devices.lastSeenAt, revokedAt: devices.revokedAt })
+    .select({
+      id: devices.id,
+      browser: devices.browser,
+      enrolledAt: devices.enrolledAt,
+      lastSeenAt: devices.lastSeenAt,
+      revokedAt: devices.revokedAt,
+    })
     .from(devices)
     .where(and(eq(devices.orgId, p.tenantId), eq(devices.personId, p.personId)))
   return { ...person, grants: personGrants, devices: personDevices }
@@ -150,22 +193,35 @@ export async function getSummary(db: Db, p: { tenantId: string }) {
   const [a] = await db
     .select({
       aiApps: sql<number>`count(*) filter (where ${apps.isAi})`.mapWith(Number),
-      unsanctionedAiApps: sql<number>`count(*) filter (where ${apps.isAi} and not ${apps.sanctioned})`.mapWith(Number),
+      unsanctionedAiApps:
+        sql<number>`count(*) filter (where ${apps.isAi} and not ${apps.sanctioned})`.mapWith(
+          Number
+        ),
       apps: count(),
     })
     .from(apps)
     .where(eq(apps.orgId, p.tenantId))
   const [g] = await db
     .select({
-      activeGrants: sql<number>`count(*) filter (where ${grants.status} = 'active')`.mapWith(Number),
-      peopleWithAiGrants: sql<number>`count(distinct ${grants.personId}) filter (where ${grants.status} = 'active' and ${apps.isAi})`.mapWith(Number),
-      highRiskGrants: sql<number>`count(*) filter (where ${grants.status} = 'active' and ${grants.risk} in ('high', 'critical'))`.mapWith(Number),
+      activeGrants: sql<number>`count(*) filter (where ${grants.status} = 'active')`.mapWith(
+        Number
+      ),
+      peopleWithAiGrants:
+        sql<number>`count(distinct ${grants.personId}) filter (where ${grants.status} = 'active' and ${apps.isAi})`.mapWith(
+          Number
+        ),
+      highRiskGrants:
+        sql<number>`count(*) filter (where ${grants.status} = 'active' and ${grants.risk} in ('high', 'critical'))`.mapWith(
+          Number
+        ),
     })
     .from(grants)
     .innerJoin(apps, eq(apps.id, grants.appId))
     .where(eq(grants.orgId, p.tenantId))
   const [d] = await db
-    .select({ devices: sql<number>`count(*) filter (where ${devices.revokedAt} is null)`.mapWith(Number) })
+    .select({
+      devices: sql<number>`count(*) filter (where ${devices.revokedAt} is null)`.mapWith(Number),
+    })
     .from(devices)
     .where(eq(devices.orgId, p.tenantId))
   return { ...a, ...g, ...d }

@@ -1,0 +1,258 @@
+// Tenant isolation: an admin or device of organisation B can read or change nothing of A, on
+// every route the app has (the route table is checked against this file's list).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  consentEvent,
+  createTestServer,
+  type DeviceClient,
+  type OrgFixture,
+  type TestServer,
+} from '../support/test-server.ts'
+import { TEST_DB_KINDS } from '../support/test-db.ts'
+
+interface Seeded {
+  personId: string
+  appId: string
+  deviceId: string
+  tokenId: string
+}
+
+describe.each(TEST_DB_KINDS)('tenant isolation on %s', (kind) => {
+  let server: TestServer
+  let a: OrgFixture
+  let b: OrgFixture
+  let aDevice: DeviceClient
+  let bDevice: DeviceClient
+  const seeded = {} as Seeded
+
+  beforeAll(async () => {
+    server = await createTestServer(kind)
+    a = await server.createOrg('Org A')
+    b = await server.createOrg('Org B')
+    aDevice = await a.enrollDevice('alice@a.example')
+    bDevice = await b.enrollDevice('bruno@b.example')
+    // The same app (same client id) in both organisations.
+    await aDevice.send([consentEvent({ request: { clientId: 'shared-client' } })])
+    await bDevice.send([
+      consentEvent({ outcome: 'denied', request: { clientId: 'shared-client' } }),
+    ])
+    await a.owner.request('PUT', '/api/v1/admin/policy/risk', {
+      low: 'block',
+      medium: 'block',
+      high: 'block',
+      critical: 'block',
+    })
+    const people = (await (await a.owner.request('GET', '/api/v1/people')).json()) as {
+      items: Array<{ id: string }>
+    }
+    const apps = (await (await a.owner.request('GET', '/api/v1/apps')).json()) as {
+      items: Array<{ id: string }>
+    }
+    const token = (await (
+      await a.owner.request('POST', '/api/v1/enrollment-tokens', { label: 'a' })
+    ).json()) as { id: string }
+    Object.assign(seeded, {
+      personId: people.items[0]?.id,
+      appId: apps.items[0]?.id,
+      deviceId: aDevice.deviceId,
+      tokenId: token.id,
+    })
+  })
+  afterAll(() => server.close())
+
+  /** Each route, and what B attempting it against A's data must produce. */
+  const checks: Record<string, () => Promise<void>> = {
+    'GET /api/v1/auth/me': async () => {
+      expect(await (await b.owner.request('GET', '/api/v1/auth/me')).json()).toMatchObject({
+        orgId: b.orgId,
+      })
+    },
+    'GET /api/v1/admins': async () => {
+      const { items } = (await (await b.owner.request('GET', '/api/v1/admins')).json()) as {
+        items: Array<{ email: string }>
+      }
+      expect(items.map((i) => i.email)).not.toContain(a.owner.email)
+    },
+    'POST /api/v1/admins': async () => {
+      // Created in B, never in A.
+      await b.owner.request('POST', '/api/v1/admins', {
+        email: 'new-b@b.example',
+        name: 'N',
+        role: 'auditor',
+        password: 'correct horse battery staple',
+      })
+      const { items } = (await (await a.owner.request('GET', '/api/v1/admins')).json()) as {
+        items: Array<{ email: string }>
+      }
+      expect(items.map((i) => i.email)).not.toContain('new-b@b.example')
+    },
+    'GET /api/v1/enrollment-tokens': async () => {
+      const { items } = (await (
+        await b.owner.request('GET', '/api/v1/enrollment-tokens')
+      ).json()) as { items: Array<{ id: string }> }
+      expect(items.map((i) => i.id)).not.toContain(seeded.tokenId)
+    },
+    'POST /api/v1/enrollment-tokens': async () => {
+      const token = (await (
+        await b.owner.request('POST', '/api/v1/enrollment-tokens', { label: 'b' })
+      ).json()) as { token: string }
+      const res = await server.app.request('http://consentry.test/api/v1/enroll', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: token.token }),
+      })
+      expect(((await res.json()) as { orgId: string }).orgId).toBe(b.orgId)
+    },
+    'DELETE /api/v1/enrollment-tokens/:id': async () => {
+      expect(
+        (await b.owner.request('DELETE', `/api/v1/enrollment-tokens/${seeded.tokenId}`)).status
+      ).toBe(404)
+    },
+    'GET /api/v1/devices': async () => {
+      const { items } = (await (await b.owner.request('GET', '/api/v1/devices')).json()) as {
+        items: Array<{ id: string }>
+      }
+      expect(items.map((i) => i.id)).not.toContain(seeded.deviceId)
+    },
+    'POST /api/v1/devices/:id/revoke': async () => {
+      expect(
+        (await b.owner.request('POST', `/api/v1/devices/${seeded.deviceId}/revoke`)).status
+      ).toBe(404)
+      expect((await aDevice.request('GET', '/api/v1/policy')).status).toBe(200)
+    },
+    'POST /api/v1/events': async () => {
+      await bDevice.send([consentEvent({ request: { clientId: 'shared-client' } })])
+      const grants = (await (await a.owner.request('GET', '/api/v1/grants')).json()) as {
+        items: Array<{ personEmail: string }>
+      }
+      expect(grants.items.map((g) => g.personEmail)).toEqual(['alice@a.example'])
+    },
+    'GET /api/v1/policy': async () => {
+      const policy = (await (await bDevice.request('GET', '/api/v1/policy')).json()) as {
+        byRisk: { low: string }
+      }
+      expect(policy.byRisk.low).toBe('allow') // A blocks everything; B is untouched
+    },
+    'GET /api/v1/admin/policy': async () => {
+      const policy = (await (await b.owner.request('GET', '/api/v1/admin/policy')).json()) as {
+        byRisk: { low: string }
+      }
+      expect(policy.byRisk.low).toBe('allow')
+    },
+    'PUT /api/v1/admin/policy/risk': async () => {
+      await b.owner.request('PUT', '/api/v1/admin/policy/risk', {
+        low: 'warn',
+        medium: 'warn',
+        high: 'warn',
+        critical: 'warn',
+      })
+      const policy = (await (await aDevice.request('GET', '/api/v1/policy')).json()) as {
+        byRisk: { low: string }
+      }
+      expect(policy.byRisk.low).toBe('block')
+    },
+    'PUT /api/v1/admin/policy/apps/:appId': async () => {
+      expect(
+        (
+          await b.owner.request('PUT', `/api/v1/admin/policy/apps/${seeded.appId}`, {
+            action: 'allow',
+          })
+        ).status
+      ).toBe(404)
+    },
+    'GET /api/v1/apps': async () => {
+      const { items } = (await (await b.owner.request('GET', '/api/v1/apps')).json()) as {
+        items: Array<{ id: string }>
+      }
+      expect(items).toHaveLength(1)
+      expect(items[0]?.id).not.toBe(seeded.appId)
+    },
+    'GET /api/v1/grants': async () => {
+      const { items } = (await (
+        await b.owner.request('GET', `/api/v1/grants?personId=${seeded.personId}`)
+      ).json()) as { items: unknown[] }
+      expect(items).toEqual([])
+      const all = (await (
+        await b.owner.request('GET', `/api/v1/grants?appId=${seeded.appId}`)
+      ).json()) as { items: unknown[] }
+      expect(all).toEqual({ items: [], nextCursor: null })
+    },
+    'GET /api/v1/people': async () => {
+      const { items } = (await (await b.owner.request('GET', '/api/v1/people')).json()) as {
+        items: Array<{ id: string }>
+      }
+      expect(items.map((p) => p.id)).not.toContain(seeded.personId)
+    },
+    'GET /api/v1/people/:id': async () => {
+      expect((await b.owner.request('GET', `/api/v1/people/${seeded.personId}`)).status).toBe(404)
+    },
+    'GET /api/v1/summary': async () => {
+      const devices = (await (await b.owner.request('GET', '/api/v1/devices')).json()) as {
+        items: Array<{ revokedAt: string | null }>
+      }
+      const summary = (await (await b.owner.request('GET', '/api/v1/summary')).json()) as {
+        devices: number
+        aiApps: number
+      }
+      expect(summary.devices).toBe(devices.items.filter((d) => !d.revokedAt).length)
+      expect(summary.aiApps).toBe(1)
+    },
+    'GET /api/v1/audit': async () => {
+      const { items } = (await (
+        await b.owner.request('GET', '/api/v1/audit?limit=10000')
+      ).json()) as { items: Array<{ subjectId: string | null; orgId: string }> }
+      expect(items.every((e) => e.orgId === b.orgId)).toBe(true)
+      expect(items.map((e) => e.subjectId)).not.toContain(seeded.deviceId)
+    },
+    'GET /api/v1/audit/verify': async () => {
+      const mine = (await (await b.owner.request('GET', '/api/v1/audit/verify')).json()) as {
+        entries: number
+      }
+      const theirs = (await (await a.owner.request('GET', '/api/v1/audit/verify')).json()) as {
+        entries: number
+      }
+      expect(mine.entries).not.toBe(theirs.entries)
+    },
+    'POST /api/v1/auth/logout': async () => {
+      const other = await b.addAdmin('auditor')
+      await other.request('POST', '/api/v1/auth/logout')
+      expect((await a.owner.request('GET', '/api/v1/auth/me')).status).toBe(200)
+    },
+  }
+  /** Routes that act before any organisation is known. */
+  const PUBLIC = new Set([
+    'GET /healthz',
+    'GET /readyz',
+    'POST /api/v1/auth/setup',
+    'POST /api/v1/auth/login',
+    'POST /api/v1/enroll',
+  ])
+
+  it('has an isolation check for every route of the app', () => {
+    const routes = new Set(
+      server.app.routes
+        .filter((r) => r.method !== 'ALL')
+        .map((r) => `${r.method} ${r.path.replace(/\/$/, '')}`)
+    )
+    const missing = [...routes].filter((r) => !(r in checks) && !PUBLIC.has(r))
+    expect(missing).toEqual([])
+  })
+
+  it.each(Object.keys(checks))('%s cannot reach another organisation', async (route) => {
+    await checks[route]?.()
+  })
+
+  it('keeps device credentials and admin sessions apart', async () => {
+    expect((await aDevice.request('GET', '/api/v1/grants')).status).toBe(401)
+    const res = await server.app.request('http://consentry.test/api/v1/events', {
+      method: 'POST',
+      headers: {
+        cookie: a.owner.cookie,
+        'x-csrf-token': a.owner.csrf,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ events: [consentEvent()] }),
+    })
+    expect(res.status).toBe(401)
+  })
+})
