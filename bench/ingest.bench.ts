@@ -8,7 +8,8 @@
 // Settings (environment): BENCH_SCENARIOS (pglite,pg,pg4), BENCH_DURATION (s, 12),
 // BENCH_WARMUP (s, 3), BENCH_BASELINE (s, 5), BENCH_CONNECTIONS (24), BENCH_DEVICES (20),
 // BENCH_BATCH (100), BENCH_USAGE_SHARE (0.7), BENCH_POOL_SIZE (server DATABASE_POOL_SIZE, default
-// the server's), BENCH_PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_JSON (file).
+// the server's), BENCH_PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_JSON (file),
+// BENCH_NODE_ARGS (extra Node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 import { PGlite } from '@electric-sql/pglite'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

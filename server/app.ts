@@ -15,6 +15,7 @@ import { createEventRoutes } from './routes/events.ts'
 import { createHealthRoutes } from './routes/health.ts'
 import { appsRoutes, grantsRoutes, peopleRoutes, summaryRoutes } from './routes/inventory.ts'
 import { adminPolicy, devicePolicy } from './routes/policy.ts'
+import { setupPage } from './routes/setup-page.ts'
 
 export function createApp(deps: Deps, ping: () => Promise<boolean>) {
   const app = new Hono<AppEnv>()
@@ -42,6 +43,7 @@ export function createApp(deps: Deps, ping: () => Promise<boolean>) {
 
   return app
     .route('/', createHealthRoutes(ping))
+    .route('/setup', setupPage)
     .route('/api/v1/auth', auth)
     .route('/api/v1/admins', admins)
     .route('/api/v1/enrollment-tokens', enrollmentTokens)

@@ -23,7 +23,9 @@ export type Env = z.infer<typeof EnvSchema>
 export class EnvError extends Error {}
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = EnvSchema.safeParse(source)
+  // An empty variable (DATABASE_URL=) means "not set", as in most deployment tools.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''))
+  const result = EnvSchema.safeParse(present)
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
     throw new EnvError(`Invalid configuration:\n${lines.join('\n')}`)

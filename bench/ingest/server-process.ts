@@ -53,7 +53,9 @@ function tail(text: string, max: number): string {
 export async function startServer(env: Record<string, string>, label: string): Promise<ServerProcess> {
   const port = Number(env.PORT)
   // The server itself is the child (no npx/tsx wrapper), so its pid is the one we kill.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // BENCH_NODE_ARGS adds Node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],

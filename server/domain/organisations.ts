@@ -83,6 +83,7 @@ export async function ensureFirstOrganisation(db: Db, now: Date): Promise<FirstS
       .where(eq(adminUsers.orgId, org.id))
       .limit(1)
     if (admin) return { orgId: org.id, setupToken: null }
+    // A fresh token on every start until the first admin exists: a lost link costs a restart.
     const token = await issueSetupToken(tx, org.id, now)
     return { orgId: org.id, setupToken: token }
   })
