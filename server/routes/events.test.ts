@@ -1,5 +1,6 @@
 // POST /api/v1/events: idempotent, validated per event, size- and rate-limited, updating the inventory.
 import { randomUUID } from 'node:crypto'
+import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   consentEvent,
@@ -89,6 +90,23 @@ describe.each(TEST_DB_KINDS)('events on %s', (kind) => {
     expect(body.rejected[0]?.reason).toMatch(/outcome/)
     expect(body.rejected[1]?.reason).toMatch(/extra|Unrecognized/i)
     expect(body.rejected[3]?.reason).toMatch(/request\.scopes\.0/)
+    // Only the good event was stored.
+    const stored = await server.db.db.execute(sql`select count(*)::int as n from consent_events where device_id = ${device.deviceId}`)
+    const rows = (Array.isArray(stored) ? stored : (stored as unknown as { rows: unknown[] }).rows) as Array<{ n: number }>
+    expect(rows[0]?.n).toBe(1)
+  })
+
+  it.each([
+    ['an unknown field', { label: 'x', colour: 'blue' }, /colour|Unrecognized/i],
+    ['a wrong type', { label: 42 }, /label/],
+    ['an oversized field', { label: 'x'.repeat(201) }, /label/],
+  ])('answers an admin body with %s with 400, naming it, and stores nothing', async (_what, body, message) => {
+    const before = (await (await org.owner.request('GET', '/api/v1/enrollment-tokens')).json()) as { items: unknown[] }
+    const res = await org.owner.request('POST', '/api/v1/enrollment-tokens', body)
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(message)
+    const after = (await (await org.owner.request('GET', '/api/v1/enrollment-tokens')).json()) as { items: unknown[] }
+    expect(after.items).toHaveLength(before.items.length)
   })
 
   it('records a denied consent as denied, and a later grant makes it active', async () => {
