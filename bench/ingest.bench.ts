@@ -9,7 +9,8 @@
 // BENCH_WARMUP (s, 3), BENCH_BASELINE (s, 5), BENCH_CONNECTIONS (24), BENCH_DEVICES (20),
 // BENCH_BATCH (100), BENCH_USAGE_SHARE (0.7), BENCH_POOL_SIZE (server DATABASE_POOL_SIZE, default
 // the server's), BENCH_PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_JSON (file),
-// BENCH_NODE_ARGS (extra Node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+// BENCH_NODE_ARGS (extra Node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"),
+// BENCH_SERVER_ENTRY (server entry point, default server/main.ts via tsx; .js/.mjs runs on plain node).
 import { PGlite } from '@electric-sql/pglite'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,7 +18,7 @@ import { join } from 'node:path'
 import { appPool, makeBatch } from './ingest/event-mix.ts'
 import { runLoad, type LoadResult } from './ingest/load.ts'
 import { provisionDevices, type Device } from './ingest/provision.ts'
-import { countRows, createScratchDb, dropAllScratchDbs } from './ingest/scratch-postgres.ts'
+import { countRows, createScratchDb, dropAllScratchDbs, sampleWaits } from './ingest/scratch-postgres.ts'
 import {
   cpuSeconds,
   freePort,
@@ -70,6 +71,7 @@ interface ScenarioResult {
   cpu: { servers: number; postgres: number; generator: number }
   stored: Record<string, number> | null
   expectedStoredAtLeast: number
+  waits: Record<string, number> | null
 }
 
 const tempDirs: string[] = []
@@ -123,6 +125,7 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
   console.log(`\n== ${def.title}`)
   let dataDir: string | null = null
   let dbUrl: string | null = null
+  let dbName: string | null = null
   let dropDb: (() => Promise<void>) | null = null
   if (def.db === 'pglite') {
     dataDir = mkdtempSync(join(tmpdir(), 'consentry-bench-'))
@@ -131,6 +134,7 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
     const scratch = await createScratchDb(cfg.pgAdminUrl)
     dbUrl = scratch.url
     dropDb = scratch.drop
+    dbName = scratch.name
     console.log(`   scratch database ${scratch.name}`)
   }
 
@@ -184,7 +188,9 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
       postgres: def.db === 'postgres' ? postgresCpuSeconds() : 0,
       self: process.cpuUsage(),
     }
+    const sampler = dbName ? sampleWaits(cfg.pgAdminUrl, dbName) : null
     const ingest = await ingestLoad(cfg.duration)
+    const waits = sampler ? await sampler.stop() : null
     const cpu = {
       servers: (servers.reduce((s, p) => s + (cpuSeconds(p.child.pid ?? -1) ?? 0), 0) - cpu0.servers) / ingest.seconds,
       postgres: def.db === 'postgres' ? (postgresCpuSeconds() - cpu0.postgres) / ingest.seconds : 0,
@@ -195,6 +201,10 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
     }
     const codes = Object.entries(ingest.statusCodes).map(([c, n]) => `${c}:${n}`).join(' ')
     console.log(`   ingest ${cfg.duration} s: ${ingest.ok} batches ok, status ${codes}, ${ingest.errors} errors, ${ingest.partial} partial`)
+    if (waits) {
+      const top = Object.entries(waits.average).slice(0, 6).map(([k, n]) => `${k}=${n}`).join(', ')
+      console.log(`   postgres backends, average over ${waits.samples} samples: ${top}`)
+    }
     for (const s of servers) {
       const errs = s.stderrTail().split('\n').filter((l) => l.includes('"level":"error"'))
       if (errs.length) console.log(`   ${errs.length} error log line(s) from port ${s.port}, last: ${errs[errs.length - 1]!.slice(0, 600)}`)
@@ -214,6 +224,7 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
       cpu,
       stored,
       expectedStoredAtLeast,
+      waits: waits?.average ?? null,
     }
   } finally {
     await Promise.all(servers.map((s) => s.stop().catch(() => {})))

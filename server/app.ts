@@ -1,5 +1,6 @@
 // createApp(deps): the whole HTTP API, mounted resource by resource.
 import { Hono } from 'hono'
+import { cors } from 'hono/cors'
 import { csrf } from 'hono/csrf'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
@@ -9,6 +10,7 @@ import { onError } from './middleware/errors.ts'
 import { admins } from './routes/admins.ts'
 import { audit } from './routes/audit.ts'
 import { auth } from './routes/auth.ts'
+import { device } from './routes/device.ts'
 import { devices } from './routes/devices.ts'
 import { enroll, enrollmentTokens } from './routes/enrollment.ts'
 import { createEventRoutes } from './routes/events.ts'
@@ -38,6 +40,16 @@ export function createApp(deps: Deps, ping: () => Promise<boolean>) {
       },
     })
   )
+  // Device routes authenticate with a bearer credential, never a cookie, so any origin (the
+  // extension's) may call them.
+  const deviceCors = cors({
+    origin: '*',
+    allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
+    exposeHeaders: ['ETag', 'Retry-After'],
+    maxAge: 600,
+  })
+  for (const path of ['/api/v1/events', '/api/v1/enroll', '/api/v1/policy', '/api/v1/device/*'])
+    app.use(path, deviceCors)
   // Form posts from other origins are refused before any cookie is looked at.
   app.use('/api/*', csrf({ origin: (origin) => origin === new URL(deps.publicUrl).origin }))
 
@@ -51,6 +63,7 @@ export function createApp(deps: Deps, ping: () => Promise<boolean>) {
     .route('/api/v1/devices', devices)
     .route('/api/v1/events', createEventRoutes(deps.limits.maxBatchBytes))
     .route('/api/v1/policy', devicePolicy)
+    .route('/api/v1/device', device)
     .route('/api/v1/admin/policy', adminPolicy)
     .route('/api/v1/apps', appsRoutes)
     .route('/api/v1/grants', grantsRoutes)

@@ -61,3 +61,45 @@ export async function countRows(url: string): Promise<Record<string, number>> {
     await sql.end()
   }
 }
+
+export interface WaitSampler {
+  /** Average number of the database's backends per state/wait event over the samples. */
+  stop(): Promise<{ samples: number; average: Record<string, number> }>
+}
+
+/**
+ * Samples pg_stat_activity of one database every `everyMs` while the load runs: shows whether
+ * backends wait for the application (idle in transaction / ClientRead) or for locks.
+ */
+export function sampleWaits(adminUrl: string, dbName: string, everyMs = 100): WaitSampler {
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} })
+  const totals: Record<string, number> = {}
+  let samples = 0
+  let running = true
+  const loop = (async () => {
+    while (running) {
+      const rows = await sql<{ k: string; n: number }[]>`
+        select coalesce(state, '?') || coalesce(' / ' || wait_event_type || ':' || wait_event, '')
+                 || case when wait_event_type = 'Lock'
+                         then ' [' || split_part(regexp_replace(query, '[[:space:]]+', ' ', 'g'), ' (', 1) || ']' else '' end as k,
+               count(*)::int as n
+        from pg_stat_activity where datname = ${dbName} and pid <> pg_backend_pid() group by 1`
+      samples++
+      for (const r of rows) totals[r.k] = (totals[r.k] ?? 0) + r.n
+      await new Promise((r) => setTimeout(r, everyMs))
+    }
+  })()
+  return {
+    async stop() {
+      running = false
+      await loop.catch(() => {})
+      await sql.end()
+      const average = Object.fromEntries(
+        Object.entries(totals)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, n]) => [k, Math.round((n / Math.max(1, samples)) * 10) / 10])
+      )
+      return { samples, average }
+    },
+  }
+}

@@ -55,7 +55,11 @@ export async function startServer(env: Record<string, string>, label: string): P
   // The server itself is the child (no npx/tsx wrapper), so its pid is the one we kill.
   // BENCH_NODE_ARGS adds Node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/main.ts'], {
+  // BENCH_SERVER_ENTRY runs another entry point: a .ts file through tsx, a .js/.mjs file (e.g. an
+  // esbuild bundle of server/main.ts) with plain node, to measure what tsx costs.
+  const entry = process.env.BENCH_SERVER_ENTRY ?? 'server/main.ts'
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],

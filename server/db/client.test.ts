@@ -2,7 +2,13 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, TEST_DB_KINDS, type TestDatabase } from '../../test/support/test-db.ts'
-import { createDb } from './client.ts'
+import { createDb, MIGRATIONS_FOLDER } from './client.ts'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const JOURNAL = JSON.parse(
+  readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')
+) as { entries: unknown[] }
 
 describe.each(TEST_DB_KINDS)('migrations on %s', (kind) => {
   let db: TestDatabase
@@ -25,7 +31,7 @@ describe.each(TEST_DB_KINDS)('migrations on %s', (kind) => {
       const list = (
         Array.isArray(rows) ? rows : (rows as unknown as { rows: Array<{ n: number }> }).rows
       ) as Array<{ n: number }>
-      expect(list[0]?.n).toBe(2)
+      expect(list[0]?.n).toBe(JOURNAL.entries.length)
     } finally {
       await Promise.all(others.map((o) => o.close()))
     }

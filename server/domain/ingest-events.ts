@@ -5,6 +5,7 @@ import {
   DeviceEvent,
   type AiExtensionEvent,
   type AiUsageEvent,
+  type ApprovalRequestEvent,
   type ConsentEvent,
   type EventBatchResult,
 } from '../../shared/api/events.ts'
@@ -13,6 +14,7 @@ import { findAiToolByExtensionId, findAiToolByHost } from '../../shared/catalog/
 import type { ConsentRequest, RiskLevel } from '../../shared/consent/types.ts'
 import {
   aiUsage,
+  approvalRequests,
   apps,
   browserExtensions,
   consentEvents,
@@ -160,6 +162,12 @@ async function applyBatch(
     tx,
     device,
     todo.filter((e): e is AiExtensionEvent => e.type === 'ai_extension')
+  )
+  await applyApprovalRequests(
+    tx,
+    device,
+    todo.filter((e): e is ApprovalRequestEvent => e.type === 'approval_request'),
+    audit
   )
   await tx.update(devices).set({ lastSeenAt: now }).where(eq(devices.id, device.deviceId))
   await appendAudit(tx, orgId, audit, now)
@@ -508,4 +516,48 @@ async function applyExtensions(tx: Tx, device: DeviceIdentity, events: AiExtensi
         lastSeenAt: sql`greatest(${browserExtensions.lastSeenAt}, excluded.last_seen_at)`,
       },
     })
+}
+
+async function applyApprovalRequests(
+  tx: Tx,
+  device: DeviceIdentity,
+  events: ApprovalRequestEvent[],
+  audit: AuditInput[]
+) {
+  if (events.length === 0) return
+  const rows = await tx
+    .insert(approvalRequests)
+    .values(
+      events.map((e) => {
+        const request = toConsentRequest({ request: e.request } as ConsentEvent, e.request.scopes)
+        return {
+          orgId: device.orgId,
+          eventId: e.id,
+          deviceId: device.deviceId,
+          personId: device.personId,
+          provider: e.request.provider,
+          clientId: e.request.clientId ?? (e.request.appSlug ? `app:${e.request.appSlug}` : ''),
+          appName: classifyConsent(request).app.name,
+          scopes: [...e.request.scopes, ...e.request.userScopes],
+          reason: e.reason,
+          createdAt: new Date(e.occurredAt),
+        }
+      })
+    )
+    .returning({
+      id: approvalRequests.id,
+      provider: approvalRequests.provider,
+      clientId: approvalRequests.clientId,
+      reason: approvalRequests.reason,
+    })
+  for (const r of rows) {
+    audit.push({
+      actorType: 'device',
+      actorId: device.deviceId,
+      action: 'approval.requested',
+      subjectType: 'approval_request',
+      subjectId: r.id,
+      data: { provider: r.provider, clientId: r.clientId, reason: r.reason },
+    })
+  }
 }

@@ -91,8 +91,12 @@ describe.each(TEST_DB_KINDS)('events on %s', (kind) => {
     expect(body.rejected[1]?.reason).toMatch(/extra|Unrecognized/i)
     expect(body.rejected[3]?.reason).toMatch(/request\.scopes\.0/)
     // Only the good event was stored.
-    const stored = await server.db.db.execute(sql`select count(*)::int as n from consent_events where device_id = ${device.deviceId}`)
-    const rows = (Array.isArray(stored) ? stored : (stored as unknown as { rows: unknown[] }).rows) as Array<{ n: number }>
+    const stored = await server.db.db.execute(
+      sql`select count(*)::int as n from consent_events where device_id = ${device.deviceId}`
+    )
+    const rows = (
+      Array.isArray(stored) ? stored : (stored as unknown as { rows: unknown[] }).rows
+    ) as Array<{ n: number }>
     expect(rows[0]?.n).toBe(1)
   })
 
@@ -100,14 +104,21 @@ describe.each(TEST_DB_KINDS)('events on %s', (kind) => {
     ['an unknown field', { label: 'x', colour: 'blue' }, /colour|Unrecognized/i],
     ['a wrong type', { label: 42 }, /label/],
     ['an oversized field', { label: 'x'.repeat(201) }, /label/],
-  ])('answers an admin body with %s with 400, naming it, and stores nothing', async (_what, body, message) => {
-    const before = (await (await org.owner.request('GET', '/api/v1/enrollment-tokens')).json()) as { items: unknown[] }
-    const res = await org.owner.request('POST', '/api/v1/enrollment-tokens', body)
-    expect(res.status).toBe(400)
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(message)
-    const after = (await (await org.owner.request('GET', '/api/v1/enrollment-tokens')).json()) as { items: unknown[] }
-    expect(after.items).toHaveLength(before.items.length)
-  })
+  ])(
+    'answers an admin body with %s with 400, naming it, and stores nothing',
+    async (_what, body, message) => {
+      const before = (await (
+        await org.owner.request('GET', '/api/v1/enrollment-tokens')
+      ).json()) as { items: unknown[] }
+      const res = await org.owner.request('POST', '/api/v1/enrollment-tokens', body)
+      expect(res.status).toBe(400)
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(message)
+      const after = (await (
+        await org.owner.request('GET', '/api/v1/enrollment-tokens')
+      ).json()) as { items: unknown[] }
+      expect(after.items).toHaveLength(before.items.length)
+    }
+  )
 
   it('records a denied consent as denied, and a later grant makes it active', async () => {
     const device = await org.enrollDevice('hedy@acme.example')
@@ -219,5 +230,48 @@ describe('event rate limit', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
     server.now.value = new Date(server.now.value.getTime() + 61_000)
     expect((await device.send([consentEvent()])).status).toBe(200)
+  })
+})
+
+describe('approval requests and device connections', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await createTestServer('pglite')
+  })
+  afterAll(() => server.close())
+
+  it('stores an approval request and audits it', async () => {
+    const org = await server.createOrg()
+    const device = await org.enrollDevice('ada@acme.example')
+    const request = (consentEvent() as { request: object }).request
+    const res = await device.send([
+      {
+        id: randomUUID(),
+        type: 'approval_request',
+        occurredAt: '2026-11-23T08:00:00Z',
+        flowId: randomUUID(),
+        request,
+        reason: 'I need meeting notes for customer calls',
+      },
+    ])
+    expect(((await res.json()) as { accepted: string[] }).accepted).toHaveLength(1)
+    const audit = (await (
+      await org.owner.request('GET', '/api/v1/audit?action=approval.requested')
+    ).json()) as { items: Array<{ data: { reason: string } }> }
+    expect(audit.items.map((e) => e.data.reason)).toEqual([
+      'I need meeting notes for customer calls',
+    ])
+  })
+
+  it("lists a device's own employee's connections, and only theirs", async () => {
+    const org = await server.createOrg()
+    const ada = await org.enrollDevice('ada@acme.example')
+    const bob = await org.enrollDevice('bob@acme.example')
+    await ada.send([consentEvent()])
+    await bob.send([consentEvent({ request: { clientId: 'bobs-app', redirectHost: 'x.example' } })])
+    const res = await ada.request('GET', '/api/v1/device/connections')
+    const { items } = (await res.json()) as { items: Array<{ appName: string; status: string }> }
+    expect(items.map((i) => [i.appName, i.status])).toEqual([['Fireflies.ai', 'active']])
+    expect(res.headers.get('access-control-allow-origin')).toBe('*')
   })
 })

@@ -92,10 +92,23 @@ export const AiExtensionEvent = z
   .strict()
 export type AiExtensionEvent = z.infer<typeof AiExtensionEvent>
 
+/** An employee asks the organisation to allow an app that its policy blocks. */
+export const ApprovalRequestEvent = z
+  .object({
+    ...eventBase,
+    type: z.literal('approval_request'),
+    flowId: z.uuid(),
+    request: ConsentRequestReport,
+    reason: text(2000),
+  })
+  .strict()
+export type ApprovalRequestEvent = z.infer<typeof ApprovalRequestEvent>
+
 export const DeviceEvent = z.discriminatedUnion('type', [
   ConsentEvent,
   AiUsageEvent,
   AiExtensionEvent,
+  ApprovalRequestEvent,
 ])
 export type DeviceEvent = z.infer<typeof DeviceEvent>
 export type DeviceEventInput = z.input<typeof DeviceEvent>

@@ -127,6 +127,15 @@ describe.each(TEST_DB_KINDS)('tenant isolation on %s', (kind) => {
       }
       expect(grants.items.map((g) => g.personEmail)).toEqual(['alice@a.example'])
     },
+    'GET /api/v1/device/connections': async () => {
+      const res = await bDevice.request('GET', '/api/v1/device/connections')
+      const { items } = (await res.json()) as { items: Array<{ id: string }> }
+      const aGrants = (await (await a.owner.request('GET', '/api/v1/grants')).json()) as {
+        items: Array<{ id: string }>
+      }
+      expect(items.length).toBeGreaterThan(0)
+      for (const g of aGrants.items) expect(items.map((i) => i.id)).not.toContain(g.id)
+    },
     'GET /api/v1/policy': async () => {
       const policy = (await (await bDevice.request('GET', '/api/v1/policy')).json()) as {
         byRisk: { low: string }
@@ -221,6 +230,8 @@ describe.each(TEST_DB_KINDS)('tenant isolation on %s', (kind) => {
   }
   /** Routes that act before any organisation is known. */
   const PUBLIC = new Set([
+    'GET /setup',
+    'POST /setup',
     'GET /healthz',
     'GET /readyz',
     'POST /api/v1/auth/setup',

@@ -226,3 +226,29 @@ export async function getSummary(db: Db, p: { tenantId: string }) {
     .where(eq(devices.orgId, p.tenantId))
   return { ...a, ...g, ...d }
 }
+
+/** The grants of a device's employee (or, without one, those the device reported). */
+export async function listDeviceConnections(
+  db: Db,
+  p: { tenantId: string; deviceId: string; personId: string | null }
+) {
+  const owner = p.personId ? eq(grants.personId, p.personId) : eq(grants.deviceId, p.deviceId)
+  return db
+    .select({
+      id: grants.id,
+      provider: grants.provider,
+      clientId: apps.clientId,
+      appName: apps.name,
+      isAi: apps.isAi,
+      scopes: grants.scopes,
+      risk: grants.risk,
+      status: grants.status,
+      firstSeenAt: grants.firstSeenAt,
+      lastSeenAt: grants.lastSeenAt,
+    })
+    .from(grants)
+    .innerJoin(apps, eq(apps.id, grants.appId))
+    .where(and(eq(grants.orgId, p.tenantId), owner))
+    .orderBy(desc(grants.lastSeenAt))
+    .limit(200)
+}

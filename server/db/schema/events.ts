@@ -77,3 +77,30 @@ export const browserExtensions = pgTable(
   },
   (t) => [unique('browser_extensions_device_ext_uq').on(t.orgId, t.deviceId, t.extensionId)]
 )
+
+/** Employees' requests to allow an app the policy blocks (answered in the admin app). */
+export const approvalRequests = pgTable(
+  'approval_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    eventId: uuid('event_id').notNull(),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id),
+    personId: uuid('person_id'),
+    provider: text('provider').notNull(),
+    clientId: text('client_id').notNull(),
+    appName: text('app_name'),
+    scopes: jsonb('scopes').$type<string[]>().notNull(),
+    reason: text('reason').notNull(),
+    status: text('status').notNull().default('open'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    unique('approval_requests_org_event_uq').on(t.orgId, t.eventId),
+    index('approval_requests_org_idx').on(t.orgId, t.status),
+  ]
+)
