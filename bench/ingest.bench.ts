@@ -1,11 +1,17 @@
 // Ingestion throughput of POST /api/v1/events against real server processes (PGlite, PostgreSQL,
 // PostgreSQL with 4 processes), as events/s, batches/s and batch latency, with GET /healthz on
-// the same servers and load generator as the machine baseline.
+// the same servers and load generator as the machine baseline. Two load shapes per scenario:
+//  - saturation: autocannon, BENCH_CONNECTIONS connections each sending the next batch as soon as
+//    the previous one is answered (closed loop): the most the server does; latency there is
+//    mostly queueing (connections / throughput);
+//  - fixed rate: BENCH_RATE events/s (default 5,000 = 50 batches/s) sent on schedule whatever the
+//    server does (open loop), latency timed from the scheduled send: the target check.
 //
 //   npm run bench:ingest
 //   BENCH_SCENARIOS=pg BENCH_DURATION=15 BENCH_CONNECTIONS=32 npm run bench:ingest
 //
-// Settings (environment): BENCH_SCENARIOS (pglite,pg,pg4), BENCH_DURATION (s, 12),
+// Settings (environment): BENCH_SCENARIOS (pglite,pg,pg4), BENCH_DURATION (s, 12, per phase),
+// BENCH_RATE (events/s for the fixed-rate phase, 5000; 0 skips it), BENCH_APPS (app pool, 200),
 // BENCH_WARMUP (s, 3), BENCH_BASELINE (s, 5), BENCH_CONNECTIONS (24), BENCH_DEVICES (20),
 // BENCH_BATCH (100), BENCH_USAGE_SHARE (0.7), BENCH_POOL_SIZE (server DATABASE_POOL_SIZE, default
 // the server's), BENCH_PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_JSON (file),
@@ -17,6 +23,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { appPool, makeBatch } from './ingest/event-mix.ts'
 import { runLoad, type LoadResult } from './ingest/load.ts'
+import { runOpenLoop, type OpenLoopResult } from './ingest/open-loop.ts'
 import { provisionDevices, type Device } from './ingest/provision.ts'
 import { countRows, createScratchDb, dropAllScratchDbs, sampleWaits } from './ingest/scratch-postgres.ts'
 import {
@@ -45,6 +52,8 @@ const cfg = {
   devices: num('BENCH_DEVICES', 20),
   batch: num('BENCH_BATCH', 100),
   usageShare: Number(process.env.BENCH_USAGE_SHARE ?? 0.7),
+  rate: process.env.BENCH_RATE === '0' ? 0 : num('BENCH_RATE', 5000),
+  apps: num('BENCH_APPS', 200),
   poolSize: process.env.BENCH_POOL_SIZE,
   pgAdminUrl: process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
   json: process.env.BENCH_JSON,
@@ -66,6 +75,8 @@ interface ScenarioResult {
   scenario: ScenarioDef
   healthz: LoadResult
   ingest: LoadResult
+  fixed: OpenLoopResult | null
+  fixedWaits: Record<string, number> | null
   eventsPerSec: number
   batchesPerSec: number
   cpu: { servers: number; postgres: number; generator: number }
@@ -164,10 +175,12 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
     console.log(`   enrolled ${devices.length} devices`)
 
     const urls = servers.map((s) => s.url)
+    // Baseline: the same load generator against GET /healthz (no database), after a short warm-up.
+    await runLoad({ urls, connections: cfg.connections, durationSeconds: 1, method: 'GET', path: '/healthz' })
     const healthz = await runLoad({ urls, connections: cfg.connections, durationSeconds: cfg.baseline, method: 'GET', path: '/healthz' })
     console.log(`   GET /healthz baseline: ${(healthz.ok / healthz.seconds).toFixed(0)} req/s, p99 ${healthz.p99.toFixed(2)} ms`)
 
-    const apps = appPool(200)
+    const apps = appPool(cfg.apps)
     let counter = 0
     const next = () => {
       const i = counter++ % devices.length
@@ -183,28 +196,42 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
     const warm = await ingestLoad(cfg.warmup)
     console.log(`   warm-up ${cfg.warmup} s: ${warm.ok} batches, ${warm.non2xx} non-2xx, ${warm.errors} errors`)
 
-    const cpu0 = {
-      servers: servers.reduce((s, p) => s + (cpuSeconds(p.child.pid ?? -1) ?? 0), 0),
-      postgres: def.db === 'postgres' ? postgresCpuSeconds() : 0,
-      self: process.cpuUsage(),
+    /** Runs one load phase while measuring CPU (servers, PostgreSQL, generator) and PostgreSQL waits. */
+    async function phase<T extends { seconds: number }>(name: string, run: () => Promise<T>) {
+      const servers0 = servers.reduce((sum, p) => sum + (cpuSeconds(p.child.pid ?? -1) ?? 0), 0)
+      const pg0 = def.db === 'postgres' ? postgresCpuSeconds() : 0
+      const self0 = process.cpuUsage()
+      const sampler = dbName ? sampleWaits(cfg.pgAdminUrl, dbName) : null
+      const result = await run()
+      const waits = sampler ? await sampler.stop() : null
+      const self = process.cpuUsage(self0)
+      const cpu = {
+        servers: (servers.reduce((sum, p) => sum + (cpuSeconds(p.child.pid ?? -1) ?? 0), 0) - servers0) / result.seconds,
+        postgres: def.db === 'postgres' ? (postgresCpuSeconds() - pg0) / result.seconds : 0,
+        generator: (self.user + self.system) / 1e6 / result.seconds,
+      }
+      if (waits) {
+        const top = Object.entries(waits.average).slice(0, 5).map(([k, n]) => `${k}=${n}`).join(', ')
+        console.log(`   ${name}: postgres backends on average (${waits.samples} samples): ${top}`)
+      }
+      return { result, cpu, waits: waits?.average ?? null }
     }
-    const sampler = dbName ? sampleWaits(cfg.pgAdminUrl, dbName) : null
-    const ingest = await ingestLoad(cfg.duration)
-    const waits = sampler ? await sampler.stop() : null
-    const cpu = {
-      servers: (servers.reduce((s, p) => s + (cpuSeconds(p.child.pid ?? -1) ?? 0), 0) - cpu0.servers) / ingest.seconds,
-      postgres: def.db === 'postgres' ? (postgresCpuSeconds() - cpu0.postgres) / ingest.seconds : 0,
-      generator: (() => {
-        const d = process.cpuUsage(cpu0.self)
-        return (d.user + d.system) / 1e6 / ingest.seconds
-      })(),
+
+    let fixed: Awaited<ReturnType<typeof phase<OpenLoopResult>>> | null = null
+    if (cfg.rate > 0) {
+      fixed = await phase('fixed rate', () =>
+        runOpenLoop({ urls, ratePerSecond: cfg.rate / cfg.batch, durationSeconds: cfg.duration, path: '/api/v1/events', next, maxInFlight: 128 })
+      )
+      const f = fixed.result
+      console.log(
+        `   fixed rate ${cfg.rate} events/s for ${cfg.duration} s: ${f.ok}/${f.scheduled} batches ok, ${f.skipped} skipped (128 in flight), ${f.errors} errors, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, took ${f.seconds.toFixed(1)} s`
+      )
     }
+
+    const sat = await phase('saturation', () => ingestLoad(cfg.duration))
+    const ingest = sat.result
     const codes = Object.entries(ingest.statusCodes).map(([c, n]) => `${c}:${n}`).join(' ')
-    console.log(`   ingest ${cfg.duration} s: ${ingest.ok} batches ok, status ${codes}, ${ingest.errors} errors, ${ingest.partial} partial`)
-    if (waits) {
-      const top = Object.entries(waits.average).slice(0, 6).map(([k, n]) => `${k}=${n}`).join(', ')
-      console.log(`   postgres backends, average over ${waits.samples} samples: ${top}`)
-    }
+    console.log(`   saturation ${cfg.duration} s: ${ingest.ok} batches ok, status ${codes}, ${ingest.errors} errors, ${ingest.partial} partial`)
     for (const s of servers) {
       const errs = s.stderrTail().split('\n').filter((l) => l.includes('"level":"error"'))
       if (errs.length) console.log(`   ${errs.length} error log line(s) from port ${s.port}, last: ${errs[errs.length - 1]!.slice(0, 600)}`)
@@ -212,19 +239,21 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
 
     await Promise.all(servers.map((s) => s.stop()))
     const stored = dataDir ? await pgliteCounts(dataDir) : dbUrl ? await countRows(dbUrl) : null
-    const expectedStoredAtLeast = warm.accepted + ingest.accepted
+    const expectedStoredAtLeast = warm.accepted + ingest.accepted + (fixed?.result.accepted ?? 0)
     console.log(`   stored: ${JSON.stringify(stored)} (responses accepted ${expectedStoredAtLeast} events)`)
 
     return {
       scenario: def,
       healthz,
       ingest,
+      fixed: fixed?.result ?? null,
+      fixedWaits: fixed?.waits ?? null,
       eventsPerSec: ingest.accepted / ingest.seconds,
       batchesPerSec: ingest.ok / ingest.seconds,
-      cpu,
+      cpu: sat.cpu,
       stored,
       expectedStoredAtLeast,
-      waits: waits?.average ?? null,
+      waits: sat.waits,
     }
   } finally {
     await Promise.all(servers.map((s) => s.stop().catch(() => {})))
@@ -233,33 +262,60 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
   }
 }
 
-function printTable(results: ScenarioResult[]) {
-  const header = ['scenario', 'events/s', 'batches/s', 'p50 ms', 'p99 ms', 'max ms', 'err/non2xx', 'healthz/s', 'ratio', 'cpu srv/pg/gen']
-  const rows = results.map((r) => [
-    r.scenario.title,
-    r.eventsPerSec.toFixed(0),
-    r.batchesPerSec.toFixed(1),
-    r.ingest.p50.toFixed(1),
-    r.ingest.p99.toFixed(1),
-    r.ingest.max.toFixed(0),
-    `${r.ingest.errors}/${r.ingest.non2xx}`,
-    (r.healthz.ok / r.healthz.seconds).toFixed(0),
-    `${((r.batchesPerSec / (r.healthz.ok / r.healthz.seconds)) * 100).toFixed(2)}%`,
-    `${(r.cpu.servers * 100).toFixed(0)}/${(r.cpu.postgres * 100).toFixed(0)}/${(r.cpu.generator * 100).toFixed(0)}%`,
-  ])
+function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)]
+}
+
+const TARGET = { eventsPerSec: 5000, p99Ms: 50 }
+
+function printTables(results: ScenarioResult[]) {
+  const healthzRate = (r: ScenarioResult) => r.healthz.ok / r.healthz.seconds
   console.log(
-    `\nIngestion, batches of ${cfg.batch} (${Math.round(cfg.usageShare * 100)}% ai_usage), ${cfg.connections} connections, ${cfg.devices} devices, ${cfg.duration} s per scenario`
+    `\nIngestion, batches of ${cfg.batch} (${Math.round(cfg.usageShare * 100)}% ai_usage, ${cfg.apps} apps), ${cfg.devices} devices, ${cfg.duration} s per phase`
   )
-  console.log(line(header))
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '))
-  for (const r of rows) console.log(line(r))
-  console.log('ratio = ingest batches/s ÷ GET /healthz req/s on the same servers (machine-independent); cpu in % of one core')
-  for (const r of results.filter((x) => x.scenario.db === 'postgres')) {
-    const ok = r.eventsPerSec >= 5000 && r.ingest.p99 < 50 && r.ingest.non2xx === 0 && r.ingest.errors === 0
-    console.log(`target (>= 5000 events/s, p99 < 50 ms, no errors) on ${r.scenario.title}: ${ok ? 'MET' : 'MISSED'}`)
-  }
+  console.log(`\nSaturation (closed loop, ${cfg.connections} connections)`)
+  for (const l of table(
+    ['scenario', 'events/s', 'batches/s', 'p50 ms', 'p99 ms', 'max ms', 'err/non2xx', 'healthz/s', 'ratio', 'cpu srv/pg/gen %'],
+    results.map((r) => [
+      r.scenario.title,
+      r.eventsPerSec.toFixed(0),
+      r.batchesPerSec.toFixed(1),
+      r.ingest.p50.toFixed(1),
+      r.ingest.p99.toFixed(1),
+      r.ingest.max.toFixed(0),
+      `${r.ingest.errors}/${r.ingest.non2xx}`,
+      healthzRate(r).toFixed(0),
+      `${((r.batchesPerSec / healthzRate(r)) * 100).toFixed(2)}%`,
+      `${(r.cpu.servers * 100).toFixed(0)}/${(r.cpu.postgres * 100).toFixed(0)}/${(r.cpu.generator * 100).toFixed(0)}`,
+    ])
+  ))
+    console.log(l)
+  console.log('ratio = ingest batches/s ÷ GET /healthz req/s, same servers and generator (compare across machines); cpu in % of one core')
+
+  const withFixed = results.filter((r) => r.fixed)
+  if (withFixed.length === 0) return
+  console.log(`\nFixed rate (open loop): ${cfg.rate} events/s offered = ${(cfg.rate / cfg.batch).toFixed(0)} batches/s, latency from the scheduled send`)
+  for (const l of table(
+    ['scenario', 'achieved ev/s', 'p50 ms', 'p99 ms', 'max ms', 'err/non2xx/skipped', 'target'],
+    withFixed.map((r) => {
+      const f = r.fixed!
+      const achieved = f.accepted / f.seconds
+      const met = cfg.rate >= TARGET.eventsPerSec && achieved >= cfg.rate * 0.98 && f.p99 < TARGET.p99Ms && f.errors + f.non2xx + f.skipped === 0
+      return [
+        r.scenario.title,
+        achieved.toFixed(0),
+        f.p50.toFixed(1),
+        f.p99.toFixed(1),
+        f.max.toFixed(0),
+        `${f.errors}/${f.non2xx}/${f.skipped}`,
+        r.scenario.db === 'postgres' ? (met ? 'MET' : 'MISSED') : '-',
+      ]
+    })
+  ))
+    console.log(l)
+  console.log(`target on PostgreSQL: >= ${TARGET.eventsPerSec} events/s in batches of 100 with p99 < ${TARGET.p99Ms} ms and no errors`)
 }
 
 async function main() {
@@ -267,7 +323,7 @@ async function main() {
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; choose from ${Object.keys(SCENARIOS).join(', ')}`)
   const results: ScenarioResult[] = []
   for (const id of cfg.scenarios) results.push(await runScenario(SCENARIOS[id]!))
-  printTable(results)
+  printTables(results)
   if (cfg.json) writeFileSync(cfg.json, JSON.stringify({ config: cfg, results }, null, 2))
   const short = results.filter((r) => r.stored && (r.stored.events ?? 0) < r.expectedStoredAtLeast)
   if (short.length) {

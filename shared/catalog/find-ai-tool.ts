@@ -29,17 +29,22 @@ function toolIndex(): ToolIndex {
   return idx
 }
 
-/** The tool owning `host` or one of its parent domains. */
-export function findAiToolByHost(host: string): AiTool | null {
+/** The tool owning `host` or one of its parent domains, with the catalog domain that matched. */
+export function findAiToolDomain(host: string): { tool: AiTool; domain: string } | null {
   const { byDomain } = toolIndex()
   let h = host.toLowerCase()
   for (;;) {
     const tool = byDomain.get(h)
-    if (tool) return tool
+    if (tool) return { tool, domain: h }
     const dot = h.indexOf('.')
     if (dot === -1 || h.indexOf('.', dot + 1) === -1) return null
     h = h.slice(dot + 1)
   }
+}
+
+/** The tool owning `host` or one of its parent domains. */
+export function findAiToolByHost(host: string): AiTool | null {
+  return findAiToolDomain(host)?.tool ?? null
 }
 
 /** The tool whose browser extension has this id. */

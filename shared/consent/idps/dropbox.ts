@@ -4,6 +4,7 @@ import { buildRequest, type IdpRule } from './rule.ts'
 export const dropbox: IdpRule = {
   provider: 'dropbox',
   hosts: ['www.dropbox.com', 'dropbox.com'],
+  consentPages: ['https://www.dropbox.com/oauth2/*', 'https://dropbox.com/oauth2/*'],
   parse(url, params) {
     if (url.pathname !== '/oauth2/authorize' || !params.has('client_id')) return null
     const req = buildRequest('dropbox', url, params, {

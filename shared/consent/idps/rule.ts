@@ -9,6 +9,17 @@ export interface IdpRule {
   hosts: readonly string[]
   /** Host suffixes with a leading dot (".okta.com"): any subdomain is handled. */
   hostSuffixes?: readonly string[]
+  /**
+   * Match patterns of this provider's consent pages, where the extension's warning may appear.
+   * Default: every page of `hosts` and `hostSuffixes`. Narrower where a host is a whole product
+   * (www.google.com is search; only /device is a consent page).
+   */
+  consentPages?: readonly string[]
+  /**
+   * Hosts whose requests the extension observes for the redirect that carries the outcome.
+   * Default: `hosts` and `hostSuffixes`. Device-code pages redirect nowhere and are left out.
+   */
+  observedHosts?: readonly string[]
   /** Recognise the page; null means "not a consent page of this provider". */
   parse(url: URL, params: QueryParams, ctx: ParseContext): ConsentRequest | null
   /**

@@ -1,0 +1,207 @@
+// Wires the background: listeners first (synchronously, so a woken worker misses nothing), then
+// the stores, the consent tracker, usage counting, the policy cache and the outbox flusher.
+import type { Browser } from 'webextension-polyfill'
+import { classifyConsent } from '../../shared/consent/classify-consent.ts'
+import { decidePolicy } from '../../shared/consent/decide-policy.ts'
+import { observedHostPatterns } from '../../shared/consent/idp-match-patterns.ts'
+import { parseConsentUrl } from '../../shared/consent/parse-consent-url.ts'
+import { aiExtensionEvents, fingerprint } from './ai-extensions.ts'
+import { createConsentTracker } from './detect-navigation.ts'
+import { createEnrollmentStore, enroll, enrollFromManaged, type ManagedConfig } from './enrollment.ts'
+import { onMessage, type Connection, type PopupState } from './messaging.ts'
+import { createExtensionDb, type DbOptions } from './outbox/db.ts'
+import { createOutbox } from './outbox/outbox.ts'
+import { createPolicyCache } from './policy-cache.ts'
+import { createSyncer } from './sync.ts'
+import { createUsageTracker } from './usage.ts'
+
+export const ALARMS = { flush: 'consentry-flush', housekeeping: 'consentry-housekeeping' } as const
+
+export interface BackgroundDeps {
+  browser: Browser
+  fetch: typeof fetch
+  clock?: () => number
+  random?: () => number
+  newId?: () => string
+  dbName?: string
+  dbOptions?: DbOptions
+}
+
+export function startBackground(deps: BackgroundDeps) {
+  const { browser } = deps
+  const clock = deps.clock ?? Date.now
+  const newId = deps.newId ?? (() => crypto.randomUUID())
+  const db = createExtensionDb(deps.dbName, deps.dbOptions)
+  const outbox = createOutbox(db, clock)
+  const enrollment = createEnrollmentStore(browser.storage.local)
+  const syncer = createSyncer({
+    outbox,
+    enrollment,
+    storage: browser.storage.local,
+    fetch: deps.fetch,
+    clock,
+    random: deps.random ?? Math.random,
+    scheduleWake: (at) => browser.alarms.create(ALARMS.flush, { when: Math.max(at, clock() + 1000) }),
+  })
+  const policy = createPolicyCache({ storage: browser.storage.local, enrollment, fetch: deps.fetch, clock })
+  const usage = createUsageTracker({ db, outbox, newId })
+  const tracker = createConsentTracker({ db, outbox, clock, newId, onGranted: (host, at) => usage.onSignIn(host, at) || undefined })
+  const version = browser.runtime.getManifest().version
+  const browserName = navigator.userAgent.includes('Firefox') ? 'firefox' : 'chrome'
+
+  let flushTimer: ReturnType<typeof setTimeout> | null = null
+  /** Deliver soon, coalescing bursts of navigation events into one batch. */
+  function flushSoon() {
+    if (flushTimer) return
+    flushTimer = setTimeout(() => {
+      flushTimer = null
+      void syncer.flush()
+    }, 250)
+  }
+  const afterChange = (result: Promise<boolean> | false) => {
+    if (result) void result.then((queued) => queued && flushSoon())
+  }
+
+  // --- Listeners: registered before anything is awaited. ---
+  browser.webNavigation.onBeforeNavigate.addListener((d) => {
+    if (d.frameId === 0) afterChange(tracker.onNavigation(d.tabId, d.url, d.timeStamp))
+  })
+  browser.webNavigation.onCommitted.addListener((d) => {
+    if (d.frameId !== 0) return
+    afterChange(tracker.onNavigation(d.tabId, d.url, d.timeStamp))
+    void usage.onVisit(d.url, d.timeStamp)
+  })
+  browser.webNavigation.onCreatedNavigationTarget.addListener((d) => tracker.onTabCreated(d.tabId, d.sourceTabId))
+  // Observe only: the redirect from the identity provider to the app carries the outcome.
+  browser.webRequest.onBeforeRedirect.addListener(
+    (d) => afterChange(tracker.onNavigation(d.tabId, d.redirectUrl, d.timeStamp)),
+    { urls: observedHostPatterns(), types: ['main_frame'] }
+  )
+  browser.tabs.onRemoved.addListener((tabId) => afterChange(tracker.onTabRemoved(tabId)))
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === ALARMS.flush) void syncer.flush()
+    if (alarm.name === ALARMS.housekeeping) void housekeeping()
+  })
+  browser.runtime.onInstalled.addListener(() => void setup())
+  browser.runtime.onStartup.addListener(() => void setup())
+
+  onMessage('getConsentView', async ({ data }) => {
+    const request = parseConsentUrl(data.url)
+    if (!request) return null
+    const classification = classifyConsent(request)
+    const decision = decidePolicy(await policy.get(), request, classification)
+    return { request, classification, ...decision, orgName: (await enrollment.get())?.orgName ?? null }
+  })
+  onMessage('reportDecision', async ({ data, sender }) => {
+    const tabId = sender.tab?.id
+    if (tabId === undefined) return false
+    const done = await tracker.recordDecision(tabId, data.url, data.action, data.decision, data.justification)
+    flushSoon()
+    return done
+  })
+  onMessage('requestApproval', async ({ data, sender }) => {
+    const done = await tracker.requestApproval(sender.tab?.id ?? -1, data.url, data.reason)
+    if (done) void syncer.flush(true)
+    return done
+  })
+  onMessage('enroll', async ({ data }) => {
+    const result = await enroll({ ...data, browserName, version }, { fetch: deps.fetch, store: enrollment, clock })
+    if (!result.ok) return result
+    void policy.refresh()
+    void syncer.flush(true)
+    return { ok: true, orgName: result.enrollment.orgName }
+  })
+  onMessage('syncNow', async () => {
+    await usage.report(clock())
+    const result = await syncer.flush(true)
+    void policy.refresh()
+    return result
+  })
+  onMessage('getPopupState', () => popupState())
+  // The options page asks for the permission (a user gesture is needed), then tells us.
+  onMessage('enableExtensionInventory', async () => {
+    const granted = await browser.permissions.contains({ permissions: ['management'] })
+    if (granted) {
+      await reportExtensions()
+      flushSoon()
+    }
+    return granted
+  })
+
+  // --- Start-up and periodic work. ---
+  async function setup() {
+    await browser.alarms.create(ALARMS.housekeeping, { periodInMinutes: 15 })
+    await enrollFromManagedStorage()
+    await housekeeping()
+  }
+
+  async function enrollFromManagedStorage() {
+    let managed: ManagedConfig = {}
+    try {
+      managed = (await browser.storage.managed.get(['serverUrl', 'enrollmentToken', 'email'])) as ManagedConfig
+    } catch {
+      return // no enterprise policy on this browser
+    }
+    await enrollFromManaged(managed, { fetch: deps.fetch, store: enrollment, clock, browserName, version })
+  }
+
+  async function reportExtensions() {
+    const has = await browser.permissions.contains({ permissions: ['management'] })
+    if (!has || !browser.management) return
+    const events = aiExtensionEvents(await browser.management.getAll(), clock(), newId)
+    const print = fingerprint(events)
+    const last = (await browser.storage.local.get('extensionsFingerprint')).extensionsFingerprint
+    if (print === last) return
+    await outbox.enqueue(events)
+    await browser.storage.local.set({ extensionsFingerprint: print })
+  }
+
+  async function housekeeping() {
+    await tracker.expire()
+    await usage.report(clock())
+    await reportExtensions()
+    await policy.refresh()
+    await syncer.flush()
+  }
+
+  async function connections(): Promise<{ items: Connection[] | null; error: string | null }> {
+    const e = await enrollment.get()
+    if (!e || e.state !== 'active') return { items: null, error: null }
+    try {
+      const res = await deps.fetch(`${e.serverUrl}/api/v1/device/connections`, { headers: { authorization: `Bearer ${e.credential}` } })
+      if (res.status === 401) await enrollment.markRevoked()
+      if (!res.ok) return { items: null, error: `The server answered ${res.status}` }
+      return { items: ((await res.json()) as { items: Connection[] }).items, error: null }
+    } catch {
+      return { items: null, error: 'Offline: cannot reach the server' }
+    }
+  }
+
+  async function popupState(): Promise<PopupState> {
+    const [e, state, queued, dead, fetchedAt, conn] = await Promise.all([
+      enrollment.get(),
+      syncer.getState(),
+      outbox.size(),
+      outbox.deadCount(),
+      policy.lastFetchedAt(),
+      connections(),
+    ])
+    let managed = false
+    try {
+      managed = Boolean((await browser.storage.managed.get('serverUrl')).serverUrl)
+    } catch {
+      managed = false
+    }
+    return {
+      enrollment: { state: e ? e.state : 'not_enrolled', serverUrl: e?.serverUrl ?? null, orgName: e?.orgName ?? null, email: e?.email ?? null, managed },
+      sync: { ...state, queued, deadLetters: dead, policyFetchedAt: fetchedAt },
+      connections: conn.items,
+      connectionsError: conn.error,
+    }
+  }
+
+  // A worker woken by an alarm or event after a restart still delivers what is queued.
+  void syncer.flush()
+
+  return { db, outbox, tracker, usage, syncer, policy, enrollment, setup, housekeeping }
+}
