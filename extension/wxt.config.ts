@@ -14,7 +14,8 @@ export default defineConfig({
   }),
   manifest: ({ browser }) => ({
     name: 'Consentry',
-    description: 'Shows what an app gets when you click "Allow", and tells your IT team about AI tools you connect.',
+    description:
+      'Shows what an app gets when you click "Allow", and tells your IT team about AI tools you connect.',
     version: '0.1.0',
     // Observe navigations (never block or modify them) to see consent screens and their outcome.
     permissions: ['webNavigation', 'webRequest', 'storage', 'alarms'],
@@ -25,7 +26,11 @@ export default defineConfig({
     optional_permissions: ['management'],
     storage: { managed_schema: 'managed_schema.json' },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'consentry@consentry.dev', strict_min_version: '128.0' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: { id: 'consentry@consentry.dev', strict_min_version: '128.0' },
+          },
+        }
       : {}),
   }),
 })

@@ -4,7 +4,11 @@ import type { DeviceEventInput } from '../../shared/api/events.ts'
 import { findAiToolByExtensionId } from '../../shared/catalog/find-ai-tool.ts'
 
 /** ai_extension events for the AI tools' extensions among `installed` (catalog ids only, no guessing). */
-export function aiExtensionEvents(installed: Management.ExtensionInfo[], at: number, newId: () => string): DeviceEventInput[] {
+export function aiExtensionEvents(
+  installed: Management.ExtensionInfo[],
+  at: number,
+  newId: () => string
+): DeviceEventInput[] {
   return installed
     .filter((ext) => findAiToolByExtensionId(ext.id) !== null)
     .map((ext) => ({
@@ -22,6 +26,12 @@ export function aiExtensionEvents(installed: Management.ExtensionInfo[], at: num
 /** A fingerprint of what was reported, so unchanged inventories are not sent again. */
 export function fingerprint(events: DeviceEventInput[]): string {
   return JSON.stringify(
-    events.map((e) => (e.type === 'ai_extension' ? [e.extensionId, e.enabled, e.permissions, e.hostPermissions] : null)).sort()
+    events
+      .map((e) =>
+        e.type === 'ai_extension'
+          ? [e.extensionId, e.enabled, e.permissions, e.hostPermissions]
+          : null
+      )
+      .sort()
   )
 }

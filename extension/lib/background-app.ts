@@ -7,8 +7,13 @@ import { observedHostPatterns } from '../../shared/consent/idp-match-patterns.ts
 import { parseConsentUrl } from '../../shared/consent/parse-consent-url.ts'
 import { aiExtensionEvents, fingerprint } from './ai-extensions.ts'
 import { createConsentTracker } from './detect-navigation.ts'
-import { createEnrollmentStore, enroll, enrollFromManaged, type ManagedConfig } from './enrollment.ts'
-import { onMessage, type Connection, type PopupState } from './messaging.ts'
+import {
+  createEnrollmentStore,
+  enroll,
+  enrollFromManaged,
+  type ManagedConfig,
+} from './enrollment.ts'
+import { onMessage, type Connection, type ConsentView, type PopupState } from './messaging.ts'
 import { createExtensionDb, type DbOptions } from './outbox/db.ts'
 import { createOutbox } from './outbox/outbox.ts'
 import { createPolicyCache } from './policy-cache.ts'
@@ -23,6 +28,9 @@ export interface BackgroundDeps {
   clock?: () => number
   random?: () => number
   newId?: () => string
+  /** The extension's version and browser ("chrome", "firefox"), reported at enrollment. */
+  version: string
+  browserName: string
   dbName?: string
   dbOptions?: DbOptions
 }
@@ -41,13 +49,24 @@ export function startBackground(deps: BackgroundDeps) {
     fetch: deps.fetch,
     clock,
     random: deps.random ?? Math.random,
-    scheduleWake: (at) => browser.alarms.create(ALARMS.flush, { when: Math.max(at, clock() + 1000) }),
+    scheduleWake: (at) =>
+      browser.alarms.create(ALARMS.flush, { when: Math.max(at, clock() + 1000) }),
   })
-  const policy = createPolicyCache({ storage: browser.storage.local, enrollment, fetch: deps.fetch, clock })
+  const policy = createPolicyCache({
+    storage: browser.storage.local,
+    enrollment,
+    fetch: deps.fetch,
+    clock,
+  })
   const usage = createUsageTracker({ db, outbox, newId })
-  const tracker = createConsentTracker({ db, outbox, clock, newId, onGranted: (host, at) => usage.onSignIn(host, at) || undefined })
-  const version = browser.runtime.getManifest().version
-  const browserName = navigator.userAgent.includes('Firefox') ? 'firefox' : 'chrome'
+  const tracker = createConsentTracker({
+    db,
+    outbox,
+    clock,
+    newId,
+    onGranted: (host, at) => usage.onSignIn(host, at) || undefined,
+  })
+  const { version, browserName } = deps
 
   let flushTimer: ReturnType<typeof setTimeout> | null = null
   /** Deliver soon, coalescing bursts of navigation events into one batch. */
@@ -71,7 +90,9 @@ export function startBackground(deps: BackgroundDeps) {
     afterChange(tracker.onNavigation(d.tabId, d.url, d.timeStamp))
     void usage.onVisit(d.url, d.timeStamp)
   })
-  browser.webNavigation.onCreatedNavigationTarget.addListener((d) => tracker.onTabCreated(d.tabId, d.sourceTabId))
+  browser.webNavigation.onCreatedNavigationTarget.addListener((d) =>
+    tracker.onTabCreated(d.tabId, d.sourceTabId)
+  )
   // Observe only: the redirect from the identity provider to the app carries the outcome.
   browser.webRequest.onBeforeRedirect.addListener(
     (d) => afterChange(tracker.onNavigation(d.tabId, d.redirectUrl, d.timeStamp)),
@@ -85,48 +106,62 @@ export function startBackground(deps: BackgroundDeps) {
   browser.runtime.onInstalled.addListener(() => void setup())
   browser.runtime.onStartup.addListener(() => void setup())
 
-  onMessage('getConsentView', async ({ data }) => {
-    const request = parseConsentUrl(data.url)
-    if (!request) return null
-    const classification = classifyConsent(request)
-    const decision = decidePolicy(await policy.get(), request, classification)
-    return { request, classification, ...decision, orgName: (await enrollment.get())?.orgName ?? null }
-  })
-  onMessage('reportDecision', async ({ data, sender }) => {
-    const tabId = sender.tab?.id
-    if (tabId === undefined) return false
-    const done = await tracker.recordDecision(tabId, data.url, data.action, data.decision, data.justification)
-    flushSoon()
-    return done
-  })
-  onMessage('requestApproval', async ({ data, sender }) => {
-    const done = await tracker.requestApproval(sender.tab?.id ?? -1, data.url, data.reason)
-    if (done) void syncer.flush(true)
-    return done
-  })
-  onMessage('enroll', async ({ data }) => {
-    const result = await enroll({ ...data, browserName, version }, { fetch: deps.fetch, store: enrollment, clock })
-    if (!result.ok) return result
-    void policy.refresh()
-    void syncer.flush(true)
-    return { ok: true, orgName: result.enrollment.orgName }
-  })
-  onMessage('syncNow', async () => {
-    await usage.report(clock())
-    const result = await syncer.flush(true)
-    void policy.refresh()
-    return result
-  })
-  onMessage('getPopupState', () => popupState())
-  // The options page asks for the permission (a user gesture is needed), then tells us.
-  onMessage('enableExtensionInventory', async () => {
-    const granted = await browser.permissions.contains({ permissions: ['management'] })
-    if (granted) {
-      await reportExtensions()
+  const removers: Array<() => void> = []
+  removers.push(onMessage('getConsentView', ({ data }) => consentView(data.url)))
+  removers.push(
+    onMessage('reportDecision', async ({ data, sender }) => {
+      const tabId = sender.tab?.id
+      if (tabId === undefined) return false
+      const done = await tracker.recordDecision(
+        tabId,
+        data.url,
+        data.action,
+        data.decision,
+        data.justification
+      )
       flushSoon()
-    }
-    return granted
-  })
+      return done
+    })
+  )
+  removers.push(
+    onMessage('requestApproval', async ({ data, sender }) => {
+      const done = await tracker.requestApproval(sender.tab?.id ?? -1, data.url, data.reason)
+      if (done) void syncer.flush(true)
+      return done
+    })
+  )
+  removers.push(
+    onMessage('enroll', async ({ data }) => {
+      const result = await enroll(
+        { ...data, browserName, version },
+        { fetch: deps.fetch, store: enrollment, clock }
+      )
+      if (!result.ok) return result
+      void policy.refresh()
+      void syncer.flush(true)
+      return { ok: true, orgName: result.enrollment.orgName }
+    })
+  )
+  removers.push(
+    onMessage('syncNow', async () => {
+      await usage.report(clock())
+      const result = await syncer.flush(true)
+      void policy.refresh()
+      return result
+    })
+  )
+  removers.push(onMessage('getPopupState', () => popupState()))
+  // The options page asks for the permission (a user gesture is needed), then tells us.
+  removers.push(
+    onMessage('enableExtensionInventory', async () => {
+      const granted = await browser.permissions.contains({ permissions: ['management'] })
+      if (granted) {
+        await reportExtensions()
+        flushSoon()
+      }
+      return granted
+    })
+  )
 
   // --- Start-up and periodic work. ---
   async function setup() {
@@ -138,11 +173,21 @@ export function startBackground(deps: BackgroundDeps) {
   async function enrollFromManagedStorage() {
     let managed: ManagedConfig = {}
     try {
-      managed = (await browser.storage.managed.get(['serverUrl', 'enrollmentToken', 'email'])) as ManagedConfig
+      managed = (await browser.storage.managed.get([
+        'serverUrl',
+        'enrollmentToken',
+        'email',
+      ])) as ManagedConfig
     } catch {
       return // no enterprise policy on this browser
     }
-    await enrollFromManaged(managed, { fetch: deps.fetch, store: enrollment, clock, browserName, version })
+    await enrollFromManaged(managed, {
+      fetch: deps.fetch,
+      store: enrollment,
+      clock,
+      browserName,
+      version,
+    })
   }
 
   async function reportExtensions() {
@@ -168,12 +213,28 @@ export function startBackground(deps: BackgroundDeps) {
     const e = await enrollment.get()
     if (!e || e.state !== 'active') return { items: null, error: null }
     try {
-      const res = await deps.fetch(`${e.serverUrl}/api/v1/device/connections`, { headers: { authorization: `Bearer ${e.credential}` } })
+      const res = await deps.fetch(`${e.serverUrl}/api/v1/device/connections`, {
+        headers: { authorization: `Bearer ${e.credential}` },
+      })
       if (res.status === 401) await enrollment.markRevoked()
       if (!res.ok) return { items: null, error: `The server answered ${res.status}` }
       return { items: ((await res.json()) as { items: Connection[] }).items, error: null }
     } catch {
       return { items: null, error: 'Offline: cannot reach the server' }
+    }
+  }
+
+  /** What the content script shows: the consent, its classification and the policy's action. */
+  async function consentView(url: string): Promise<ConsentView | null> {
+    const request = parseConsentUrl(url)
+    if (!request) return null
+    const classification = classifyConsent(request)
+    const decision = decidePolicy(await policy.get(), request, classification)
+    return {
+      request,
+      classification,
+      ...decision,
+      orgName: (await enrollment.get())?.orgName ?? null,
     }
   }
 
@@ -193,7 +254,13 @@ export function startBackground(deps: BackgroundDeps) {
       managed = false
     }
     return {
-      enrollment: { state: e ? e.state : 'not_enrolled', serverUrl: e?.serverUrl ?? null, orgName: e?.orgName ?? null, email: e?.email ?? null, managed },
+      enrollment: {
+        state: e ? e.state : 'not_enrolled',
+        serverUrl: e?.serverUrl ?? null,
+        orgName: e?.orgName ?? null,
+        email: e?.email ?? null,
+        managed,
+      },
       sync: { ...state, queued, deadLetters: dead, policyFetchedAt: fetchedAt },
       connections: conn.items,
       connectionsError: conn.error,
@@ -203,5 +270,21 @@ export function startBackground(deps: BackgroundDeps) {
   // A worker woken by an alarm or event after a restart still delivers what is queued.
   void syncer.flush()
 
-  return { db, outbox, tracker, usage, syncer, policy, enrollment, setup, housekeeping }
+  /** Remove the message handlers (tests start several backgrounds in one context). */
+  const stop = () => removers.forEach((remove) => remove())
+
+  return {
+    db,
+    outbox,
+    tracker,
+    usage,
+    syncer,
+    policy,
+    enrollment,
+    setup,
+    housekeeping,
+    consentView,
+    popupState,
+    stop,
+  }
 }

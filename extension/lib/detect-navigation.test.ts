@@ -1,9 +1,21 @@
 // The consent tracker follows a tab from consent page to outcome, across popups and restarts.
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createConsentTracker } from './detect-navigation.ts'
-import { createTestStore, GOOGLE_CALLBACK_DENIED, GOOGLE_CALLBACK_GRANTED, GOOGLE_DRIVE_CONSENT } from './test-support.ts'
+import {
+  createTestStore,
+  GOOGLE_CALLBACK_DENIED,
+  GOOGLE_CALLBACK_GRANTED,
+  GOOGLE_DRIVE_CONSENT,
+} from './test-support.ts'
 
-type Consent = { type: 'consent'; outcome: string; flowId: string; request: { clientId: string; scopes: string[] }; grantedScopes: string[] | null; policy: unknown }
+type Consent = {
+  type: 'consent'
+  outcome: string
+  flowId: string
+  request: { clientId: string; scopes: string[] }
+  grantedScopes: string[] | null
+  policy: unknown
+}
 
 describe('consent tracker', () => {
   let store: ReturnType<typeof createTestStore>
@@ -14,9 +26,11 @@ describe('consent tracker', () => {
     signIns.length = 0
     tracker = createConsentTracker({ ...store, onGranted: (host) => void signIns.push(host) })
   })
-  const events = async () => (await store.outbox.peek(100)).map((r) => r.event as unknown as Consent)
+  const events = async () =>
+    (await store.outbox.peek(100)).map((r) => r.event as unknown as Consent)
 
-  it('costs nothing on an ordinary navigation', () => {
+  it('costs nothing on an ordinary navigation', async () => {
+    await tracker.ready()
     expect(tracker.onNavigation(1, 'https://news.ycombinator.com/item?id=1')).toBe(false)
   })
 
@@ -25,13 +39,24 @@ describe('consent tracker', () => {
     let list = await events()
     expect(list.map((e) => e.outcome)).toEqual(['pending'])
     // Later pages of the same flow do not start a new one.
-    expect(await tracker.onNavigation(7, 'https://accounts.google.com/signin/oauth/consent?authuser=0&part=AJi8&as=S1&client_id=1234-abc.apps.googleusercontent.com')).toBe(false)
+    expect(
+      await tracker.onNavigation(
+        7,
+        'https://accounts.google.com/signin/oauth/consent?authuser=0&part=AJi8&as=S1&client_id=1234-abc.apps.googleusercontent.com'
+      )
+    ).toBe(false)
     expect(await tracker.onNavigation(7, GOOGLE_CALLBACK_GRANTED)).toBe(true)
     list = await events()
     expect(list.map((e) => e.outcome)).toEqual(['pending', 'granted'])
     expect(list[1]?.flowId).toBe(list[0]?.flowId)
-    expect(list[1]?.grantedScopes).toEqual(['openid', 'https://www.googleapis.com/auth/drive.readonly'])
-    expect(list[1]?.request.scopes).toEqual(['openid', 'https://www.googleapis.com/auth/drive.readonly'])
+    expect(list[1]?.grantedScopes).toEqual([
+      'openid',
+      'https://www.googleapis.com/auth/drive.readonly',
+    ])
+    expect(list[1]?.request.scopes).toEqual([
+      'openid',
+      'https://www.googleapis.com/auth/drive.readonly',
+    ])
     expect(signIns).toEqual(['app.fireflies.ai'])
     expect(tracker.openFlowCount()).toBe(0)
   })
@@ -73,7 +98,10 @@ describe('consent tracker', () => {
 
   it('abandons the previous flow when another app asks in the same tab', async () => {
     await tracker.onNavigation(7, GOOGLE_DRIVE_CONSENT)
-    await tracker.onNavigation(7, 'https://github.com/login/oauth/authorize?client_id=Ov23liABC&scope=repo')
+    await tracker.onNavigation(
+      7,
+      'https://github.com/login/oauth/authorize?client_id=Ov23liABC&scope=repo'
+    )
     expect((await events()).map((e) => [e.outcome, e.request.clientId])).toEqual([
       ['pending', '1234-abc.apps.googleusercontent.com'],
       ['abandoned', '1234-abc.apps.googleusercontent.com'],
@@ -90,21 +118,39 @@ describe('consent tracker', () => {
 
   it('reports the policy decision with the outcome; cancelling ends the flow', async () => {
     await tracker.onNavigation(7, GOOGLE_DRIVE_CONSENT)
-    await tracker.recordDecision(7, GOOGLE_DRIVE_CONSENT, 'justify', 'continued', 'Customer call notes')
+    await tracker.recordDecision(
+      7,
+      GOOGLE_DRIVE_CONSENT,
+      'justify',
+      'continued',
+      'Customer call notes'
+    )
     await tracker.onNavigation(7, GOOGLE_CALLBACK_GRANTED)
-    expect((await events())[1]?.policy).toEqual({ action: 'justify', decision: 'continued', justification: 'Customer call notes' })
+    expect((await events())[1]?.policy).toEqual({
+      action: 'justify',
+      decision: 'continued',
+      justification: 'Customer call notes',
+    })
     await tracker.onNavigation(8, GOOGLE_DRIVE_CONSENT)
     await tracker.recordDecision(8, GOOGLE_DRIVE_CONSENT, 'warn', 'cancelled', null)
     const last = (await events()).at(-1)
-    expect([last?.outcome, last?.policy]).toEqual(['abandoned', { action: 'warn', decision: 'cancelled', justification: null }])
+    expect([last?.outcome, last?.policy]).toEqual([
+      'abandoned',
+      { action: 'warn', decision: 'cancelled', justification: null },
+    ])
   })
 
   it('queues an approval request for a blocked app', async () => {
     await tracker.onNavigation(7, GOOGLE_DRIVE_CONSENT)
     await tracker.recordDecision(7, GOOGLE_DRIVE_CONSENT, 'block', 'blocked', null)
-    expect(await tracker.requestApproval(7, GOOGLE_DRIVE_CONSENT, 'Needed for customer calls')).toBe(true)
+    expect(
+      await tracker.requestApproval(7, GOOGLE_DRIVE_CONSENT, 'Needed for customer calls')
+    ).toBe(true)
     const all = (await store.outbox.peek(10)).map((r) => r.event)
     expect(all.map((e) => e.type)).toEqual(['consent', 'consent', 'approval_request'])
-    expect(all[2]).toMatchObject({ reason: 'Needed for customer calls', request: { clientId: '1234-abc.apps.googleusercontent.com' } })
+    expect(all[2]).toMatchObject({
+      reason: 'Needed for customer calls',
+      request: { clientId: '1234-abc.apps.googleusercontent.com' },
+    })
   })
 })

@@ -52,7 +52,12 @@ export function createConsentTracker(deps: TrackerDeps) {
     return run
   }
 
-  function event(flow: FlowRow, outcome: Outcome, at: number, extra: Partial<ConsentEvent> = {}): DeviceEventInput {
+  function event(
+    flow: FlowRow,
+    outcome: Outcome,
+    at: number,
+    extra: Partial<ConsentEvent> = {}
+  ): DeviceEventInput {
     return {
       id: deps.newId(),
       type: 'consent',
@@ -67,7 +72,12 @@ export function createConsentTracker(deps: TrackerDeps) {
     }
   }
 
-  async function close(flow: FlowRow, outcome: Outcome, at: number, extra: Partial<ConsentEvent> = {}) {
+  async function close(
+    flow: FlowRow,
+    outcome: Outcome,
+    at: number,
+    extra: Partial<ConsentEvent> = {}
+  ) {
     await deps.db.transaction('rw', deps.db.flows, deps.db.outbox, async () => {
       await deps.db.flows.delete(flow.flowId)
       await deps.outbox.enqueue([event(flow, outcome, at, extra)])
@@ -97,11 +107,20 @@ export function createConsentTracker(deps: TrackerDeps) {
     return flow
   }
 
-  async function handle(tabId: number, url: string, request: ConsentRequest | null, at: number): Promise<boolean> {
+  async function handle(
+    tabId: number,
+    url: string,
+    request: ConsentRequest | null,
+    at: number
+  ): Promise<boolean> {
     const flow = await flowInTab(tabId)
     if (request) {
       if (flow && sameApp(flow.request, request)) {
-        await deps.db.flows.put({ ...flow, request: withoutQueries(merge(flow.request, request)), lastActivityAt: at })
+        await deps.db.flows.put({
+          ...flow,
+          request: withoutQueries(merge(flow.request, request)),
+          lastActivityAt: at,
+        })
         return false
       }
       if (flow) await close(flow, 'abandoned', at)
@@ -111,7 +130,10 @@ export function createConsentTracker(deps: TrackerDeps) {
     if (!flow) return false
     const result = parseConsentOutcome(url, flow.request)
     if (result.outcome === 'unknown') return false
-    await close(flow, result.outcome, at, { error: result.error, grantedScopes: result.grantedScopes })
+    await close(flow, result.outcome, at, {
+      error: result.error,
+      grantedScopes: result.grantedScopes,
+    })
     if (result.outcome === 'granted') await deps.onGranted?.(flow.request.redirectHost, at)
     return true
   }
@@ -124,6 +146,8 @@ export function createConsentTracker(deps: TrackerDeps) {
     onNavigation(tabId: number, url: string, at = deps.clock()): Promise<boolean> | false {
       const request = parseConsentUrl(url)
       if (!request && isLoaded && !openTabs.has(tabId)) return false
+      // Mark the tab at once: the redirect with the outcome may arrive before the flow is stored.
+      if (request && !openTabs.has(tabId)) openTabs.set(tabId, 'opening')
       return serial(() => handle(tabId, url, request, at))
     },
 
@@ -139,7 +163,12 @@ export function createConsentTracker(deps: TrackerDeps) {
         const flow = await flowInTab(tabId)
         if (!flow) return false
         if (flow.openerTabId !== null && !openTabs.has(flow.openerTabId)) {
-          await deps.db.flows.put({ ...flow, tabId: flow.openerTabId, openerTabId: null, lastActivityAt: at })
+          await deps.db.flows.put({
+            ...flow,
+            tabId: flow.openerTabId,
+            openerTabId: null,
+            lastActivityAt: at,
+          })
           openTabs.delete(tabId)
           openTabs.set(flow.openerTabId, flow.flowId)
           return false
@@ -152,20 +181,34 @@ export function createConsentTracker(deps: TrackerDeps) {
     /** Close flows nobody finished within the timeout as abandoned. */
     expire(at = deps.clock()): Promise<number> {
       return serial(async () => {
-        const stale = await deps.db.flows.where('lastActivityAt').below(at - FLOW_TIMEOUT_MS).toArray()
+        const stale = await deps.db.flows
+          .where('lastActivityAt')
+          .below(at - FLOW_TIMEOUT_MS)
+          .toArray()
         for (const flow of stale) await close(flow, 'abandoned', at)
         return stale.length
       })
     },
 
     /** What the employee did on the warning; cancelling or being blocked ends the flow. */
-    recordDecision(tabId: number, url: string, action: PolicyAction, decision: Decision, justification: string | null, at = deps.clock()) {
+    recordDecision(
+      tabId: number,
+      url: string,
+      action: PolicyAction,
+      decision: Decision,
+      justification: string | null,
+      at = deps.clock()
+    ) {
       return serial(async () => {
         let flow = await flowInTab(tabId)
         const request = parseConsentUrl(url)
         if (!flow && request) flow = await open(tabId, request, at)
         if (!flow) return false
-        const updated: FlowRow = { ...flow, policy: { action, decision, justification }, lastActivityAt: at }
+        const updated: FlowRow = {
+          ...flow,
+          policy: { action, decision, justification },
+          lastActivityAt: at,
+        }
         if (decision === 'cancelled' || decision === 'blocked') {
           await close(updated, 'abandoned', at)
         } else {
@@ -196,6 +239,8 @@ export function createConsentTracker(deps: TrackerDeps) {
     },
 
     openFlowCount: () => openTabs.size,
+    /** Resolves once the flows kept from before a restart are loaded. */
+    ready: () => loaded,
   }
 }
 export type ConsentTracker = ReturnType<typeof createConsentTracker>

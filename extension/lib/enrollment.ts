@@ -52,17 +52,29 @@ export function normalizeServerUrl(raw: string): string | null {
 export type EnrollResult = { ok: true; enrollment: Enrollment } | { ok: false; message: string }
 
 export async function enroll(
-  input: { serverUrl: string; token: string; email: string | null; browserName: string; version: string },
+  input: {
+    serverUrl: string
+    token: string
+    email: string | null
+    browserName: string
+    version: string
+  },
   deps: { fetch: typeof fetch; store: EnrollmentStore; clock: () => number }
 ): Promise<EnrollResult> {
   const serverUrl = normalizeServerUrl(input.serverUrl)
-  if (!serverUrl) return { ok: false, message: 'The server URL must start with https:// (or http://localhost)' }
+  if (!serverUrl)
+    return { ok: false, message: 'The server URL must start with https:// (or http://localhost)' }
   let res: Response
   try {
     res = await deps.fetch(`${serverUrl}/api/v1/enroll`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: input.token.trim(), email: input.email?.trim() || null, browser: input.browserName, extensionVersion: input.version }),
+      body: JSON.stringify({
+        token: input.token.trim(),
+        email: input.email?.trim() || null,
+        browser: input.browserName,
+        extensionVersion: input.version,
+      }),
     })
   } catch {
     return { ok: false, message: `Cannot reach ${serverUrl}` }
@@ -95,13 +107,30 @@ export interface ManagedConfig {
 /** Enroll from the enterprise policy when it names a server and token and we are not enrolled there. */
 export async function enrollFromManaged(
   managed: ManagedConfig,
-  deps: { fetch: typeof fetch; store: EnrollmentStore; clock: () => number; browserName: string; version: string }
+  deps: {
+    fetch: typeof fetch
+    store: EnrollmentStore
+    clock: () => number
+    browserName: string
+    version: string
+  }
 ): Promise<EnrollResult | null> {
   if (!managed.serverUrl || !managed.enrollmentToken) return null
   const current = await deps.store.get()
-  if (current && current.state === 'active' && current.serverUrl === normalizeServerUrl(managed.serverUrl)) return null
+  if (
+    current &&
+    current.state === 'active' &&
+    current.serverUrl === normalizeServerUrl(managed.serverUrl)
+  )
+    return null
   return enroll(
-    { serverUrl: managed.serverUrl, token: managed.enrollmentToken, email: managed.email ?? null, browserName: deps.browserName, version: deps.version },
+    {
+      serverUrl: managed.serverUrl,
+      token: managed.enrollmentToken,
+      email: managed.email ?? null,
+      browserName: deps.browserName,
+      version: deps.version,
+    },
     deps
   )
 }

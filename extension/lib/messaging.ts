@@ -25,7 +25,13 @@ export interface Connection {
 }
 
 export interface PopupState {
-  enrollment: { state: 'not_enrolled' | 'active' | 'revoked'; serverUrl: string | null; orgName: string | null; email: string | null; managed: boolean }
+  enrollment: {
+    state: 'not_enrolled' | 'active' | 'revoked'
+    serverUrl: string | null
+    orgName: string | null
+    email: string | null
+    managed: boolean
+  }
   sync: SyncState & { queued: number; deadLetters: number; policyFetchedAt: number | null }
   connections: Connection[] | null
   connectionsError: string | null
@@ -33,10 +39,19 @@ export interface PopupState {
 
 interface ProtocolMap {
   getConsentView(data: { url: string }): ConsentView | null
-  reportDecision(data: { url: string; action: PolicyAction; decision: 'shown' | 'continued' | 'cancelled' | 'blocked'; justification: string | null }): boolean
+  reportDecision(data: {
+    url: string
+    action: PolicyAction
+    decision: 'shown' | 'continued' | 'cancelled' | 'blocked'
+    justification: string | null
+  }): boolean
   requestApproval(data: { url: string; reason: string }): boolean
   getPopupState(): PopupState
-  enroll(data: { serverUrl: string; token: string; email: string | null }): { ok: true; orgName: string } | { ok: false; message: string }
+  enroll(data: {
+    serverUrl: string
+    token: string
+    email: string | null
+  }): { ok: true; orgName: string } | { ok: false; message: string }
   syncNow(): FlushResult
   enableExtensionInventory(): boolean
 }

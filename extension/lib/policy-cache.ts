@@ -12,7 +12,12 @@ interface Cached {
 
 const KEY = 'policy'
 
-export function createPolicyCache(deps: { storage: Storage.StorageArea; enrollment: EnrollmentStore; fetch: typeof fetch; clock: () => number }) {
+export function createPolicyCache(deps: {
+  storage: Storage.StorageArea
+  enrollment: EnrollmentStore
+  fetch: typeof fetch
+  clock: () => number
+}) {
   async function cached(): Promise<Cached | null> {
     return ((await deps.storage.get(KEY))[KEY] as Cached | undefined) ?? null
   }
@@ -31,7 +36,10 @@ export function createPolicyCache(deps: { storage: Storage.StorageArea; enrollme
       let res: Response
       try {
         res = await deps.fetch(`${enrollment.serverUrl}/api/v1/policy`, {
-          headers: { authorization: `Bearer ${enrollment.credential}`, ...(current?.etag ? { 'if-none-match': current.etag } : {}) },
+          headers: {
+            authorization: `Bearer ${enrollment.credential}`,
+            ...(current?.etag ? { 'if-none-match': current.etag } : {}),
+          },
         })
       } catch {
         return 'failed'
@@ -47,7 +55,9 @@ export function createPolicyCache(deps: { storage: Storage.StorageArea; enrollme
       if (!res.ok) return 'failed'
       const parsed = Policy.safeParse(await res.json().catch(() => null))
       if (!parsed.success) return 'failed'
-      await deps.storage.set({ [KEY]: { policy: parsed.data, etag: res.headers.get('etag'), fetchedAt: deps.clock() } })
+      await deps.storage.set({
+        [KEY]: { policy: parsed.data, etag: res.headers.get('etag'), fetchedAt: deps.clock() },
+      })
       return 'updated'
     },
   }

@@ -47,7 +47,11 @@ export function createSyncer(deps: SyncerDeps) {
   }
   const setState = (s: SyncState) => deps.storage.set({ [KEY]: s })
 
-  async function fail(state: SyncState, error: string, retryAfterMs?: number): Promise<FlushResult> {
+  async function fail(
+    state: SyncState,
+    error: string,
+    retryAfterMs?: number
+  ): Promise<FlushResult> {
     const failures = state.failures + 1
     const delay = retryAfterMs ?? backoffDelay(failures, deps.random)
     const next = { ...state, failures, lastError: error, nextAttemptAt: deps.clock() + delay }
@@ -74,7 +78,10 @@ export function createSyncer(deps: SyncerDeps) {
       try {
         res = await deps.fetch(`${enrollment.serverUrl}/api/v1/events`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${enrollment.credential}` },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${enrollment.credential}`,
+          },
           body: JSON.stringify({ events: rows.map((r) => r.event) }),
         })
       } catch (error) {
@@ -87,11 +94,18 @@ export function createSyncer(deps: SyncerDeps) {
       }
       if (res.status === 429) {
         const seconds = Number(res.headers.get('retry-after'))
-        return fail(state, 'The server asked to slow down', Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined)
+        return fail(
+          state,
+          'The server asked to slow down',
+          Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined
+        )
       }
       if (res.status === 413) {
         if (rows.length === 1) {
-          await deps.outbox.deadLetter([{ id: rows[0]?.id ?? '', reason: 'event larger than the server accepts' }], deps.clock())
+          await deps.outbox.deadLetter(
+            [{ id: rows[0]?.id ?? '', reason: 'event larger than the server accepts' }],
+            deps.clock()
+          )
         } else {
           batchSize = Math.max(1, Math.floor(rows.length / 2))
         }

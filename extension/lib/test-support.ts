@@ -15,4 +15,5 @@ export const GOOGLE_DRIVE_CONSENT =
   'https://accounts.google.com/o/oauth2/v2/auth?client_id=1234-abc.apps.googleusercontent.com&redirect_uri=https%3A%2F%2Fapp.fireflies.ai%2Foauth%2Fgoogle%3Fsource%3Dext&response_type=code&scope=openid%20https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fdrive.readonly&access_type=offline&state=STATE_SECRET_123&login_hint=ada%40acme.example'
 export const GOOGLE_CALLBACK_GRANTED =
   'https://app.fireflies.ai/oauth/google?code=4%2F0AUTH_CODE_SECRET&state=STATE_SECRET_123&scope=openid%20https%3A%2F%2Fwww.googleapis.com%2Fauth%2Fdrive.readonly'
-export const GOOGLE_CALLBACK_DENIED = 'https://app.fireflies.ai/oauth/google?error=access_denied&state=STATE_SECRET_123'
+export const GOOGLE_CALLBACK_DENIED =
+  'https://app.fireflies.ai/oauth/google?error=access_denied&state=STATE_SECRET_123'

@@ -61,8 +61,20 @@ export function createUsageTracker(deps: { db: ExtensionDb; outbox: Outbox; newI
           const visits = row.visits - row.reportedVisits
           const signIns = row.signIns - row.reportedSignIns
           if (visits <= 0 && signIns <= 0) continue
-          events.push({ id: deps.newId(), type: 'ai_usage', occurredAt: new Date(at).toISOString(), domain: row.domain, day: row.day, visits, signIns })
-          await deps.db.usage.put({ ...row, reportedVisits: row.visits, reportedSignIns: row.signIns })
+          events.push({
+            id: deps.newId(),
+            type: 'ai_usage',
+            occurredAt: new Date(at).toISOString(),
+            domain: row.domain,
+            day: row.day,
+            visits,
+            signIns,
+          })
+          await deps.db.usage.put({
+            ...row,
+            reportedVisits: row.visits,
+            reportedSignIns: row.signIns,
+          })
         }
         await deps.outbox.enqueue(events)
         // Days long reported in full are forgotten.

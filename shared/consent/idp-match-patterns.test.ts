@@ -9,7 +9,9 @@ function matches(pattern: string, url: string): boolean {
   if (!m) throw new Error(`bad pattern ${pattern}`)
   const u = new URL(url)
   const hostOk = m[1] ? u.hostname === m[2] || u.hostname.endsWith(`.${m[2]}`) : u.hostname === m[2]
-  const path = new RegExp(`^${(m[3] ?? '').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`)
+  const path = new RegExp(
+    `^${(m[3] ?? '').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`
+  )
   return u.protocol === 'https:' && hostOk && path.test(u.pathname + u.search)
 }
 
@@ -19,12 +21,15 @@ describe('consent page patterns', () => {
     expect(patterns.some((p) => matches(p, url))).toBe(true)
   })
 
-  it.each(['https://www.google.com/search?q=x', 'https://github.com/acme/repo', 'https://www.microsoft.com/en-us/', 'https://www.dropbox.com/home', 'https://www.notion.so/acme/Page-123'])(
-    'leave the ordinary page %s alone',
-    (url) => {
-      expect(patterns.some((p) => matches(p, url))).toBe(false)
-    }
-  )
+  it.each([
+    'https://www.google.com/search?q=x',
+    'https://github.com/acme/repo',
+    'https://www.microsoft.com/en-us/',
+    'https://www.dropbox.com/home',
+    'https://www.notion.so/acme/Page-123',
+  ])('leave the ordinary page %s alone', (url) => {
+    expect(patterns.some((p) => matches(p, url))).toBe(false)
+  })
 })
 
 describe('observed host patterns', () => {

@@ -18,7 +18,9 @@ export function consentPagePatterns(): string[] {
 export function observedHostPatterns(): string[] {
   return [
     ...new Set(
-      IDP_RULES.flatMap((r) => (r.observedHosts ? r.observedHosts.map((h) => `https://${h}/*`) : defaultPatterns(r)))
+      IDP_RULES.flatMap((r) =>
+        r.observedHosts ? r.observedHosts.map((h) => `https://${h}/*`) : defaultPatterns(r)
+      )
     ),
   ].sort()
 }

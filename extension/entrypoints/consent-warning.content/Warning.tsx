@@ -11,10 +11,21 @@ export interface WarningProps {
   onDismiss(): void
 }
 
-const RISK_LABEL = { low: 'Low risk', medium: 'Medium risk', high: 'High risk', critical: 'Critical risk' } as const
+const RISK_LABEL = {
+  low: 'Low risk',
+  medium: 'Medium risk',
+  high: 'High risk',
+  critical: 'Critical risk',
+} as const
 const MIN_REASON = 10
 
-export function Warning({ view, onContinue, onCancel, onRequestApproval, onDismiss }: WarningProps) {
+export function Warning({
+  view,
+  onContinue,
+  onCancel,
+  onRequestApproval,
+  onDismiss,
+}: WarningProps) {
   const { request, classification, action } = view
   const app = classification.app
   const appName = app.name ?? 'An app Consentry does not know'
@@ -37,7 +48,8 @@ export function Warning({ view, onContinue, onCancel, onRequestApproval, onDismi
       <aside class="notice" role="status" aria-label="Consentry notice">
         <p>
           <strong>{appName}</strong> {app.isAi ? 'is an AI tool. ' : ''}
-          {RISK_LABEL[classification.risk]}: {scopes.length ? scopes[0]?.description : 'sign-in only'}
+          {RISK_LABEL[classification.risk]}:{' '}
+          {scopes.length ? scopes[0]?.description : 'sign-in only'}
           {scopes.length > 1 ? ` and ${scopes.length - 1} more` : ''}.
         </p>
         <button class="link" onClick={onDismiss}>
@@ -49,7 +61,13 @@ export function Warning({ view, onContinue, onCancel, onRequestApproval, onDismi
 
   return (
     <div class="backdrop">
-      <section class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="consentry-title" aria-describedby="consentry-risk">
+      <section
+        class="dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="consentry-title"
+        aria-describedby="consentry-risk"
+      >
         <header>
           <span class="brand">Consentry{view.orgName ? ` · ${view.orgName}` : ''}</span>
           <span class={`risk risk-${classification.risk}`} id="consentry-risk">
@@ -61,7 +79,9 @@ export function Warning({ view, onContinue, onCancel, onRequestApproval, onDismi
           {app.isAi ? (
             <span class="tag ai">AI tool{app.vendor ? ` by ${app.vendor}` : ''}</span>
           ) : (
-            <span class="tag">{app.matchedBy === 'unknown' ? 'Unknown app' : 'Not an AI tool'}</span>
+            <span class="tag">
+              {app.matchedBy === 'unknown' ? 'Unknown app' : 'Not an AI tool'}
+            </span>
           )}
           {request.offlineAccess ? <span class="tag">Keeps access when you are away</span> : null}
         </p>
@@ -110,12 +130,23 @@ export function Warning({ view, onContinue, onCancel, onRequestApproval, onDismi
             <label class="policy" for="consentry-reason">
               Your organisation asks why you need this app before you continue.
             </label>
-            <textarea id="consentry-reason" ref={first as never} value={reason} maxLength={2000} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} placeholder="For example: meeting notes for customer calls, approved by my manager" />
+            <textarea
+              id="consentry-reason"
+              ref={first as never}
+              value={reason}
+              maxLength={2000}
+              onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+              placeholder="For example: meeting notes for customer calls, approved by my manager"
+            />
             <div class="actions">
               <button class="secondary" onClick={onCancel}>
                 Cancel
               </button>
-              <button class="primary" disabled={reason.trim().length < MIN_REASON} onClick={() => onContinue(reason.trim())}>
+              <button
+                class="primary"
+                disabled={reason.trim().length < MIN_REASON}
+                onClick={() => onContinue(reason.trim())}
+              >
                 Continue
               </button>
             </div>
@@ -124,16 +155,28 @@ export function Warning({ view, onContinue, onCancel, onRequestApproval, onDismi
 
         {action === 'block' ? (
           <>
-            <p class="policy blocked">Your organisation does not allow this app. You cannot continue.</p>
+            <p class="policy blocked">
+              Your organisation does not allow this app. You cannot continue.
+            </p>
             {requested === 'sent' ? (
               <p class="ok" role="status">
-                Your request was sent to IT. You will see their answer in the Consentry toolbar button.
+                Your request was sent to IT. You will see their answer in the Consentry toolbar
+                button.
               </p>
             ) : (
               <>
                 <label for="consentry-approval">Need it for your work? Ask IT to approve it:</label>
-                <textarea id="consentry-approval" ref={first as never} value={reason} maxLength={2000} onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)} placeholder="What you need it for" />
-                {requested === 'failed' ? <p class="error">The request could not be saved. Try again.</p> : null}
+                <textarea
+                  id="consentry-approval"
+                  ref={first as never}
+                  value={reason}
+                  maxLength={2000}
+                  onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+                  placeholder="What you need it for"
+                />
+                {requested === 'failed' ? (
+                  <p class="error">The request could not be saved. Try again.</p>
+                ) : null}
               </>
             )}
             <div class="actions">

@@ -21,7 +21,12 @@ export default defineContentScript({
       const view: ConsentView | null = await sendMessage('getConsentView', { url })
       if (!view || !ctx.isValid) return
       // A plain sign-in of an app allowed by policy needs no interruption.
-      if (view.action === 'allow' && view.classification.risk === 'low' && !view.classification.app.isAi) return
+      if (
+        view.action === 'allow' &&
+        view.classification.risk === 'low' &&
+        !view.classification.app.isAi
+      )
+        return
       const decide = (decision: 'continued' | 'cancelled', justification: string | null) =>
         sendMessage('reportDecision', { url, action: view.action, decision, justification })
       ui = await createShadowRootUi(ctx, {
@@ -53,8 +58,20 @@ export default defineContentScript({
         },
       })
       ui.mount()
-      if (view.action === 'block') void sendMessage('reportDecision', { url, action: 'block', decision: 'blocked', justification: null })
-      else if (view.action !== 'allow') void sendMessage('reportDecision', { url, action: view.action, decision: 'shown', justification: null })
+      if (view.action === 'block')
+        void sendMessage('reportDecision', {
+          url,
+          action: 'block',
+          decision: 'blocked',
+          justification: null,
+        })
+      else if (view.action !== 'allow')
+        void sendMessage('reportDecision', {
+          url,
+          action: view.action,
+          decision: 'shown',
+          justification: null,
+        })
     }
 
     ctx.addEventListener(window, 'wxt:locationchange', () => void show())

@@ -25,7 +25,11 @@ export function Options() {
     setMessage(null)
     const result = await sendMessage('enroll', { serverUrl, token, email: email || null })
     setBusy(false)
-    setMessage(result.ok ? { kind: 'ok', text: `Enrolled in ${result.orgName}.` } : { kind: 'error', text: result.message })
+    setMessage(
+      result.ok
+        ? { kind: 'ok', text: `Enrolled in ${result.orgName}.` }
+        : { kind: 'error', text: result.message }
+    )
     if (result.ok) setToken('')
     await load()
   }
@@ -33,7 +37,11 @@ export function Options() {
   async function enableInventory() {
     const granted = await browser.permissions.request({ permissions: ['management'] })
     if (granted) await sendMessage('enableExtensionInventory', undefined)
-    setMessage(granted ? { kind: 'ok', text: 'Installed AI extensions will be reported.' } : { kind: 'error', text: 'Permission not granted.' })
+    setMessage(
+      granted
+        ? { kind: 'ok', text: 'Installed AI extensions will be reported.' }
+        : { kind: 'error', text: 'Permission not granted.' }
+    )
   }
 
   const managed = state?.enrollment.managed ?? false
@@ -42,17 +50,46 @@ export function Options() {
       <h1>Consentry settings</h1>
       {state ? (
         <p>
-          Status: <strong>{state.enrollment.state === 'active' ? `enrolled in ${state.enrollment.orgName}` : state.enrollment.state === 'revoked' ? 'revoked by IT' : 'not enrolled'}</strong>
+          Status:{' '}
+          <strong>
+            {state.enrollment.state === 'active'
+              ? `enrolled in ${state.enrollment.orgName}`
+              : state.enrollment.state === 'revoked'
+                ? 'revoked by IT'
+                : 'not enrolled'}
+          </strong>
           {managed ? ' (managed by your organisation)' : ''}
         </p>
       ) : null}
       <form onSubmit={submit}>
         <label for="server">Server URL</label>
-        <input id="server" type="url" required placeholder="https://consentry.example.com" value={serverUrl} disabled={managed} onInput={(e) => setServerUrl((e.target as HTMLInputElement).value)} />
+        <input
+          id="server"
+          type="url"
+          required
+          placeholder="https://consentry.example.com"
+          value={serverUrl}
+          disabled={managed}
+          onInput={(e) => setServerUrl((e.target as HTMLInputElement).value)}
+        />
         <label for="token">Enrollment token</label>
-        <input id="token" required placeholder="cet_…" value={token} disabled={managed} onInput={(e) => setToken((e.target as HTMLInputElement).value)} />
+        <input
+          id="token"
+          required
+          placeholder="cet_…"
+          value={token}
+          disabled={managed}
+          onInput={(e) => setToken((e.target as HTMLInputElement).value)}
+        />
         <label for="email">Your work email</label>
-        <input id="email" type="email" placeholder="you@company.com" value={email} disabled={managed} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+        <input
+          id="email"
+          type="email"
+          placeholder="you@company.com"
+          value={email}
+          disabled={managed}
+          onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+        />
         <button type="submit" disabled={busy || managed}>
           {busy ? 'Enrolling…' : 'Enroll this browser'}
         </button>
@@ -64,7 +101,10 @@ export function Options() {
       ) : null}
       <section>
         <h2>Installed AI extensions</h2>
-        <p>Your organisation may ask to see which AI browser extensions are installed (names and permissions only). This needs one more permission.</p>
+        <p>
+          Your organisation may ask to see which AI browser extensions are installed (names and
+          permissions only). This needs one more permission.
+        </p>
         <button type="button" onClick={enableInventory}>
           Allow reporting AI extensions
         </button>

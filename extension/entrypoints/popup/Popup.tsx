@@ -31,13 +31,21 @@ export function Popup() {
       <header>
         <h1>Consentry</h1>
         <span class={`pill ${enrollment.state}`}>
-          {enrollment.state === 'active' ? `Enrolled · ${enrollment.orgName}` : enrollment.state === 'revoked' ? 'Revoked by IT' : 'Not enrolled'}
+          {enrollment.state === 'active'
+            ? `Enrolled · ${enrollment.orgName}`
+            : enrollment.state === 'revoked'
+              ? 'Revoked by IT'
+              : 'Not enrolled'}
         </span>
       </header>
 
       {enrollment.state !== 'active' ? (
         <section>
-          <p>{enrollment.state === 'revoked' ? 'IT revoked this browser. Enroll it again to keep reporting.' : 'Connect this browser to your organisation to see your AI connections.'}</p>
+          <p>
+            {enrollment.state === 'revoked'
+              ? 'IT revoked this browser. Enroll it again to keep reporting.'
+              : 'Connect this browser to your organisation to see your AI connections.'}
+          </p>
           <button class="primary" onClick={() => browser.runtime.openOptionsPage()}>
             Open settings
           </button>
@@ -46,7 +54,11 @@ export function Popup() {
         <section aria-labelledby="connections">
           <h2 id="connections">My AI connections</h2>
           {state.connectionsError ? <p class="muted">{state.connectionsError}</p> : null}
-          {connections && connections.length === 0 ? <p class="muted">No connections yet. When you allow an app access to your accounts, it shows here.</p> : null}
+          {connections && connections.length === 0 ? (
+            <p class="muted">
+              No connections yet. When you allow an app access to your accounts, it shows here.
+            </p>
+          ) : null}
           <ul class="connections">
             {(connections ?? []).map((c) => (
               <li key={c.id}>

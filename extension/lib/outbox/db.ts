@@ -28,7 +28,11 @@ export interface FlowRow {
   request: ConsentRequest
   startedAt: number
   lastActivityAt: number
-  policy: { action: PolicyAction; decision: 'shown' | 'continued' | 'cancelled' | 'blocked'; justification: string | null } | null
+  policy: {
+    action: PolicyAction
+    decision: 'shown' | 'continued' | 'cancelled' | 'blocked'
+    justification: string | null
+  } | null
 }
 
 export interface UsageRow {

@@ -4,7 +4,15 @@ import { createExtensionDb, type ExtensionDb } from './db.ts'
 import { createOutbox } from './outbox.ts'
 import type { DeviceEventInput } from '../../../shared/api/events.ts'
 
-const usage = (id: string): DeviceEventInput => ({ id, type: 'ai_usage', occurredAt: '2026-11-23T08:00:00Z', domain: 'chatgpt.com', day: '2026-11-23', visits: 1, signIns: 0 })
+const usage = (id: string): DeviceEventInput => ({
+  id,
+  type: 'ai_usage',
+  occurredAt: '2026-11-23T08:00:00Z',
+  domain: 'chatgpt.com',
+  day: '2026-11-23',
+  visits: 1,
+  signIns: 0,
+})
 
 describe('outbox', () => {
   let db: ExtensionDb
@@ -33,7 +41,9 @@ describe('outbox', () => {
     await outbox.enqueue([usage('a'), usage('b')])
     await outbox.deadLetter([{ id: 'a', reason: 'outcome: invalid option' }], 5)
     expect(await outbox.size()).toBe(1)
-    expect(await db.deadLetters.toArray()).toEqual([{ id: 'a', event: usage('a'), reason: 'outcome: invalid option', at: 5 }])
+    expect(await db.deadLetters.toArray()).toEqual([
+      { id: 'a', event: usage('a'), reason: 'outcome: invalid option', at: 5 },
+    ])
   })
 
   it('survives a reopened database (a browser restart)', async () => {

@@ -21,7 +21,9 @@ export function createOutbox(db: ExtensionDb, clock: () => number = Date.now): O
       if (events.length === 0) return
       const now = clock()
       // bulkPut: an event id enqueued twice stays one row.
-      await db.outbox.bulkPut(events.map((event, i) => ({ id: event.id, event, createdAt: now + i / 1000, attempts: 0 })))
+      await db.outbox.bulkPut(
+        events.map((event, i) => ({ id: event.id, event, createdAt: now + i / 1000, attempts: 0 }))
+      )
     },
     peek: (limit) => db.outbox.orderBy('createdAt').limit(limit).toArray(),
     remove: async (ids) => {
@@ -29,7 +31,11 @@ export function createOutbox(db: ExtensionDb, clock: () => number = Date.now): O
     },
     async markAttempt(ids) {
       await db.transaction('rw', db.outbox, async () => {
-        for (const id of ids) await db.outbox.where('id').equals(id).modify((row) => void (row.attempts += 1))
+        for (const id of ids)
+          await db.outbox
+            .where('id')
+            .equals(id)
+            .modify((row) => void (row.attempts += 1))
       })
     },
     async deadLetter(items, now) {

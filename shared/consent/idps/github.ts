@@ -12,7 +12,11 @@ function isGithubAppClient(clientId: string | null): boolean {
 export const github: IdpRule = {
   provider: 'github',
   hosts: ['github.com', 'www.github.com'],
-  consentPages: ['https://github.com/login*', 'https://github.com/apps/*/installations/*', 'https://github.com/session*'],
+  consentPages: [
+    'https://github.com/login*',
+    'https://github.com/apps/*/installations/*',
+    'https://github.com/session*',
+  ],
   observedHosts: ['github.com'],
   pagesWithoutClientId:
     /^\/(login\/device(\/select_account)?|apps\/[^/]+\/installations\/(new|select_target)(\/permissions)?)\/?$/,

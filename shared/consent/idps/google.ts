@@ -13,7 +13,11 @@ const NESTING_PARAMS = ['continue', 'followup', 'next'] as const
 export const google: IdpRule = {
   provider: 'google',
   hosts: ['accounts.google.com', 'www.google.com', 'google.com'],
-  consentPages: ['https://accounts.google.com/*', 'https://www.google.com/device*', 'https://google.com/device*'],
+  consentPages: [
+    'https://accounts.google.com/*',
+    'https://www.google.com/device*',
+    'https://google.com/device*',
+  ],
   observedHosts: ['accounts.google.com'],
   pagesWithoutClientId: /^\/(device|o\/oauth2\/device\/usercode)\/?$/,
   parse(url, params, ctx) {

@@ -4,7 +4,11 @@ import { buildRequest, type IdpRule } from './rule.ts'
 export const notion: IdpRule = {
   provider: 'notion',
   hosts: ['api.notion.com', 'www.notion.so', 'notion.so'],
-  consentPages: ['https://api.notion.com/v1/oauth/*', 'https://www.notion.so/install-integration*', 'https://notion.so/install-integration*'],
+  consentPages: [
+    'https://api.notion.com/v1/oauth/*',
+    'https://www.notion.so/install-integration*',
+    'https://notion.so/install-integration*',
+  ],
   parse(url, params) {
     const path = url.pathname
     const isAuthorize =

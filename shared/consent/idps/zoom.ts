@@ -5,7 +5,12 @@ export const zoom: IdpRule = {
   provider: 'zoom',
   hosts: ['zoom.us', 'www.zoom.us', 'zoomgov.com', 'www.zoomgov.com'],
   hostSuffixes: ['.zoom.us'],
-  consentPages: ['https://zoom.us/oauth/*', 'https://*.zoom.us/oauth/*', 'https://zoomgov.com/oauth/*', 'https://www.zoomgov.com/oauth/*'],
+  consentPages: [
+    'https://zoom.us/oauth/*',
+    'https://*.zoom.us/oauth/*',
+    'https://zoomgov.com/oauth/*',
+    'https://www.zoomgov.com/oauth/*',
+  ],
   parse(url, params) {
     if (url.pathname !== '/oauth/authorize' || !params.has('client_id')) return null
     const req = buildRequest('zoom', url, params)
