@@ -113,6 +113,8 @@ function serverEnv(extra: Record<string, string>): Record<string, string> {
     ...env,
     HOST: '127.0.0.1',
     INGEST_RATE_PER_MINUTE: '1000000',
+    // The login limit's variable was renamed; set both names (unknown variables are ignored).
+    LOGIN_ATTEMPTS_PER_15_MIN: '1000000',
     LOGIN_FAILURES_PER_15_MIN: '1000000',
     ...(cfg.poolSize ? { DATABASE_POOL_SIZE: cfg.poolSize } : {}),
     ...extra,

@@ -12,6 +12,15 @@ export default defineConfig({
     // Chrome refuses content scripts that are not valid UTF-8; ASCII output is always safe.
     esbuild: { charset: 'ascii' },
   }),
+  hooks: {
+    'build:manifestGenerated': (wxt, manifest) => {
+      const gecko = (manifest as { browser_specific_settings?: { gecko?: Record<string, unknown> } })
+        .browser_specific_settings?.gecko
+      // What leaves the browser: AI-site visits (per domain and day) and the account email a
+      // consent names. Firefox asks extensions to declare it (WXT's types do not know the key yet).
+      if (gecko) gecko.data_collection_permissions = { required: ['browsingActivity', 'personallyIdentifyingInfo'] }
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Consentry',
     description:
@@ -28,7 +37,7 @@ export default defineConfig({
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
-            gecko: { id: 'consentry@consentry.dev', strict_min_version: '128.0' },
+            gecko: { id: 'consentry@consentry.dev', strict_min_version: '142.0' },
           },
         }
       : {}),
