@@ -25,7 +25,12 @@ import { appPool, makeBatch } from './ingest/event-mix.ts'
 import { runLoad, type LoadResult } from './ingest/load.ts'
 import { runOpenLoop, type OpenLoopResult } from './ingest/open-loop.ts'
 import { provisionDevices, type Device } from './ingest/provision.ts'
-import { countRows, createScratchDb, dropAllScratchDbs, sampleWaits } from './ingest/scratch-postgres.ts'
+import {
+  countRows,
+  createScratchDb,
+  dropAllScratchDbs,
+  sampleWaits,
+} from './ingest/scratch-postgres.ts'
 import {
   cpuSeconds,
   freePort,
@@ -44,14 +49,24 @@ const num = (name: string, fallback: number) => {
 }
 
 const cfg = {
-  scenarios: (process.env.BENCH_SCENARIOS ?? 'pglite,pg,pg4').split(',').map((s) => s.trim()).filter(Boolean),
+  scenarios: (process.env.BENCH_SCENARIOS ?? 'pglite,pg,pg4')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
   duration: num('BENCH_DURATION', 12),
   warmup: num('BENCH_WARMUP', 3),
   baseline: num('BENCH_BASELINE', 5),
   connections: num('BENCH_CONNECTIONS', 24),
   devices: num('BENCH_DEVICES', 20),
   batch: num('BENCH_BATCH', 100),
-  usageShare: Number(process.env.BENCH_USAGE_SHARE ?? 0.7),
+  usageShare: (() => {
+    const share = Number(process.env.BENCH_USAGE_SHARE ?? 0.7)
+    if (!(share >= 0 && share <= 1))
+      throw new Error(
+        `BENCH_USAGE_SHARE must be between 0 and 1, got ${process.env.BENCH_USAGE_SHARE}`
+      )
+    return share
+  })(),
   rate: process.env.BENCH_RATE === '0' ? 0 : num('BENCH_RATE', 5000),
   apps: num('BENCH_APPS', 200),
   poolSize: process.env.BENCH_POOL_SIZE,
@@ -107,7 +122,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 function serverEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !['DATABASE_URL', 'DATA_DIR', 'PORT', 'PUBLIC_URL', 'DATABASE_POOL_SIZE'].includes(k)) env[k] = v
+    if (
+      v !== undefined &&
+      !['DATABASE_URL', 'DATA_DIR', 'PORT', 'PUBLIC_URL', 'DATABASE_POOL_SIZE'].includes(k)
+    )
+      env[k] = v
   }
   return {
     ...env,
@@ -160,7 +179,11 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
     const results = await Promise.allSettled(
       ports.map((port, i) =>
         startServer(
-          serverEnv({ PORT: String(port), ...(dataDir ? { DATA_DIR: dataDir } : {}), ...(dbUrl ? { DATABASE_URL: dbUrl } : {}) }),
+          serverEnv({
+            PORT: String(port),
+            ...(dataDir ? { DATA_DIR: dataDir } : {}),
+            ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
+          }),
           `${def.id}#${i + 1} (port ${port})`
         )
       )
@@ -168,19 +191,41 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
     for (const r of results) if (r.status === 'fulfilled') servers.push(r.value)
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failed) throw failed.reason
-    console.log(`   ${servers.length} server process(es) ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ports ${ports.join(', ')}`)
+    console.log(
+      `   ${servers.length} server process(es) ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ports ${ports.join(', ')}`
+    )
 
     const token = servers.map((s) => s.setupToken()).find((t): t is string => !!t)
-    if (!token) throw new Error('no server printed a setup token (a line with /setup?token=) on stdout')
+    if (!token)
+      throw new Error('no server printed a setup token (a line with /setup?token=) on stdout')
     const first = servers[0]!
-    const devices: Device[] = await provisionDevices(first.url, `http://localhost:${first.port}`, token, cfg.devices)
+    const devices: Device[] = await provisionDevices(
+      first.url,
+      `http://localhost:${first.port}`,
+      token,
+      cfg.devices
+    )
     console.log(`   enrolled ${devices.length} devices`)
 
     const urls = servers.map((s) => s.url)
     // Baseline: the same load generator against GET /healthz (no database), after a short warm-up.
-    await runLoad({ urls, connections: cfg.connections, durationSeconds: 1, method: 'GET', path: '/healthz' })
-    const healthz = await runLoad({ urls, connections: cfg.connections, durationSeconds: cfg.baseline, method: 'GET', path: '/healthz' })
-    console.log(`   GET /healthz baseline: ${(healthz.ok / healthz.seconds).toFixed(0)} req/s, p99 ${healthz.p99.toFixed(2)} ms`)
+    await runLoad({
+      urls,
+      connections: cfg.connections,
+      durationSeconds: 1,
+      method: 'GET',
+      path: '/healthz',
+    })
+    const healthz = await runLoad({
+      urls,
+      connections: cfg.connections,
+      durationSeconds: cfg.baseline,
+      method: 'GET',
+      path: '/healthz',
+    })
+    console.log(
+      `   GET /healthz baseline: ${(healthz.ok / healthz.seconds).toFixed(0)} req/s, p99 ${healthz.p99.toFixed(2)} ms`
+    )
 
     const apps = appPool(cfg.apps)
     let counter = 0
@@ -188,15 +233,34 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
       const i = counter++ % devices.length
       const device = devices[i]!
       return {
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${device.credential}` },
-        body: JSON.stringify({ events: makeBatch(device.email, i, { batchSize: cfg.batch, usageShare: cfg.usageShare, apps }) }),
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${device.credential}`,
+        },
+        body: JSON.stringify({
+          events: makeBatch(device.email, i, {
+            batchSize: cfg.batch,
+            usageShare: cfg.usageShare,
+            apps,
+          }),
+        }),
       }
     }
     const ingestLoad = (durationSeconds: number) =>
-      runLoad({ urls, connections: cfg.connections, durationSeconds, method: 'POST', path: '/api/v1/events', next, expectAccepted: cfg.batch })
+      runLoad({
+        urls,
+        connections: cfg.connections,
+        durationSeconds,
+        method: 'POST',
+        path: '/api/v1/events',
+        next,
+        expectAccepted: cfg.batch,
+      })
 
     const warm = await ingestLoad(cfg.warmup)
-    console.log(`   warm-up ${cfg.warmup} s: ${warm.ok} batches, ${warm.non2xx} non-2xx, ${warm.errors} errors`)
+    console.log(
+      `   warm-up ${cfg.warmup} s: ${warm.ok} batches, ${warm.non2xx} non-2xx, ${warm.errors} errors`
+    )
 
     /** Runs one load phase while measuring CPU (servers, PostgreSQL, generator) and PostgreSQL waits. */
     async function phase<T extends { seconds: number }>(name: string, run: () => Promise<T>) {
@@ -208,12 +272,17 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
       const waits = sampler ? await sampler.stop() : null
       const self = process.cpuUsage(self0)
       const cpu = {
-        servers: (servers.reduce((sum, p) => sum + (cpuSeconds(p.child.pid ?? -1) ?? 0), 0) - servers0) / result.seconds,
+        servers:
+          (servers.reduce((sum, p) => sum + (cpuSeconds(p.child.pid ?? -1) ?? 0), 0) - servers0) /
+          result.seconds,
         postgres: def.db === 'postgres' ? (postgresCpuSeconds() - pg0) / result.seconds : 0,
         generator: (self.user + self.system) / 1e6 / result.seconds,
       }
       if (waits) {
-        const top = Object.entries(waits.average).slice(0, 5).map(([k, n]) => `${k}=${n}`).join(', ')
+        const top = Object.entries(waits.average)
+          .slice(0, 5)
+          .map(([k, n]) => `${k}=${n}`)
+          .join(', ')
         console.log(`   ${name}: postgres backends on average (${waits.samples} samples): ${top}`)
       }
       return { result, cpu, waits: waits?.average ?? null }
@@ -222,7 +291,14 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
     let fixed: Awaited<ReturnType<typeof phase<OpenLoopResult>>> | null = null
     if (cfg.rate > 0) {
       fixed = await phase('fixed rate', () =>
-        runOpenLoop({ urls, ratePerSecond: cfg.rate / cfg.batch, durationSeconds: cfg.duration, path: '/api/v1/events', next, maxInFlight: 128 })
+        runOpenLoop({
+          urls,
+          ratePerSecond: cfg.rate / cfg.batch,
+          durationSeconds: cfg.duration,
+          path: '/api/v1/events',
+          next,
+          maxInFlight: 128,
+        })
       )
       const f = fixed.result
       console.log(
@@ -232,17 +308,29 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
 
     const sat = await phase('saturation', () => ingestLoad(cfg.duration))
     const ingest = sat.result
-    const codes = Object.entries(ingest.statusCodes).map(([c, n]) => `${c}:${n}`).join(' ')
-    console.log(`   saturation ${cfg.duration} s: ${ingest.ok} batches ok, status ${codes}, ${ingest.errors} errors, ${ingest.partial} partial`)
+    const codes = Object.entries(ingest.statusCodes)
+      .map(([c, n]) => `${c}:${n}`)
+      .join(' ')
+    console.log(
+      `   saturation ${cfg.duration} s: ${ingest.ok} batches ok, status ${codes}, ${ingest.errors} errors, ${ingest.partial} partial`
+    )
     for (const s of servers) {
-      const errs = s.stderrTail().split('\n').filter((l) => l.includes('"level":"error"'))
-      if (errs.length) console.log(`   ${errs.length} error log line(s) from port ${s.port}, last: ${errs[errs.length - 1]!.slice(0, 600)}`)
+      const errs = s
+        .stderrTail()
+        .split('\n')
+        .filter((l) => l.includes('"level":"error"'))
+      if (errs.length)
+        console.log(
+          `   ${errs.length} error log line(s) from port ${s.port}, last: ${errs[errs.length - 1]!.slice(0, 600)}`
+        )
     }
 
     await Promise.all(servers.map((s) => s.stop()))
     const stored = dataDir ? await pgliteCounts(dataDir) : dbUrl ? await countRows(dbUrl) : null
     const expectedStoredAtLeast = warm.accepted + ingest.accepted + (fixed?.result.accepted ?? 0)
-    console.log(`   stored: ${JSON.stringify(stored)} (responses accepted ${expectedStoredAtLeast} events)`)
+    console.log(
+      `   stored: ${JSON.stringify(stored)} (responses accepted ${expectedStoredAtLeast} events)`
+    )
 
     return {
       scenario: def,
@@ -266,7 +354,8 @@ async function runScenario(def: ScenarioDef): Promise<ScenarioResult> {
 
 function table(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)]
 }
 
@@ -279,7 +368,18 @@ function printTables(results: ScenarioResult[]) {
   )
   console.log(`\nSaturation (closed loop, ${cfg.connections} connections)`)
   for (const l of table(
-    ['scenario', 'events/s', 'batches/s', 'p50 ms', 'p99 ms', 'max ms', 'err/non2xx', 'healthz/s', 'ratio', 'cpu srv/pg/gen %'],
+    [
+      'scenario',
+      'events/s',
+      'batches/s',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      'err/non2xx',
+      'healthz/s',
+      'ratio',
+      'cpu srv/pg/gen %',
+    ],
     results.map((r) => [
       r.scenario.title,
       r.eventsPerSec.toFixed(0),
@@ -294,17 +394,25 @@ function printTables(results: ScenarioResult[]) {
     ])
   ))
     console.log(l)
-  console.log('ratio = ingest batches/s ÷ GET /healthz req/s, same servers and generator (compare across machines); cpu in % of one core')
+  console.log(
+    'ratio = ingest batches/s ÷ GET /healthz req/s, same servers and generator (compare across machines); cpu in % of one core'
+  )
 
   const withFixed = results.filter((r) => r.fixed)
   if (withFixed.length === 0) return
-  console.log(`\nFixed rate (open loop): ${cfg.rate} events/s offered = ${(cfg.rate / cfg.batch).toFixed(0)} batches/s, latency from the scheduled send`)
+  console.log(
+    `\nFixed rate (open loop): ${cfg.rate} events/s offered = ${(cfg.rate / cfg.batch).toFixed(0)} batches/s, latency from the scheduled send`
+  )
   for (const l of table(
     ['scenario', 'achieved ev/s', 'p50 ms', 'p99 ms', 'max ms', 'err/non2xx/skipped', 'target'],
     withFixed.map((r) => {
       const f = r.fixed!
       const achieved = f.accepted / f.seconds
-      const met = cfg.rate >= TARGET.eventsPerSec && achieved >= cfg.rate * 0.98 && f.p99 < TARGET.p99Ms && f.errors + f.non2xx + f.skipped === 0
+      const met =
+        cfg.rate >= TARGET.eventsPerSec &&
+        achieved >= cfg.rate * 0.98 &&
+        f.p99 < TARGET.p99Ms &&
+        f.errors + f.non2xx + f.skipped === 0
       return [
         r.scenario.title,
         achieved.toFixed(0),
@@ -317,26 +425,35 @@ function printTables(results: ScenarioResult[]) {
     })
   ))
     console.log(l)
-  console.log(`target on PostgreSQL: >= ${TARGET.eventsPerSec} events/s in batches of 100 with p99 < ${TARGET.p99Ms} ms and no errors`)
+  console.log(
+    `target on PostgreSQL: >= ${TARGET.eventsPerSec} events/s in batches of 100 with p99 < ${TARGET.p99Ms} ms and no errors`
+  )
 }
 
 async function main() {
   const unknown = cfg.scenarios.filter((s) => !SCENARIOS[s])
-  if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; choose from ${Object.keys(SCENARIOS).join(', ')}`)
+  if (unknown.length)
+    throw new Error(
+      `unknown scenario(s) ${unknown.join(', ')}; choose from ${Object.keys(SCENARIOS).join(', ')}`
+    )
   const results: ScenarioResult[] = []
   for (const id of cfg.scenarios) results.push(await runScenario(SCENARIOS[id]!))
   printTables(results)
   if (cfg.json) writeFileSync(cfg.json, JSON.stringify({ config: cfg, results }, null, 2))
   const short = results.filter((r) => r.stored && (r.stored.events ?? 0) < r.expectedStoredAtLeast)
   if (short.length) {
-    throw new Error(`stored fewer events than the server acknowledged in: ${short.map((r) => r.scenario.title).join(', ')}`)
+    throw new Error(
+      `stored fewer events than the server acknowledged in: ${short.map((r) => r.scenario.title).join(', ')}`
+    )
   }
 }
 
 main()
   .then(() => cleanup())
   .catch(async (error: unknown) => {
-    console.error(`\ningest benchmark failed: ${error instanceof Error ? error.message : String(error)}`)
+    console.error(
+      `\ningest benchmark failed: ${error instanceof Error ? error.message : String(error)}`
+    )
     await cleanup()
     process.exit(1)
   })

@@ -27,7 +27,10 @@ const PROVIDERS = {
       ['openid', 'email', 'profile'],
       ['openid', 'https://www.googleapis.com/auth/calendar.readonly'],
       ['openid', 'https://www.googleapis.com/auth/drive.readonly'],
-      ['https://www.googleapis.com/auth/gmail.readonly', 'https://www.googleapis.com/auth/calendar'],
+      [
+        'https://www.googleapis.com/auth/gmail.readonly',
+        'https://www.googleapis.com/auth/calendar',
+      ],
     ],
   },
   microsoft: {
@@ -66,10 +69,18 @@ export function appPool(size = 200): App[] {
           ? `00000000-0000-4000-8000-000000000${n}`
           : `Iv1.bench${n}abcdef01`
     const redirectHost =
-      i % 5 < 2 ? (AI_REDIRECT_HOSTS[i % AI_REDIRECT_HOSTS.length] ?? 'app.example.com') : `app${n}.saas.example`
+      i % 5 < 2
+        ? (AI_REDIRECT_HOSTS[i % AI_REDIRECT_HOSTS.length] ?? 'app.example.com')
+        : `app${n}.saas.example`
     const scopeSets = PROVIDERS[provider].scopes
     const scopes = scopeSets[i % scopeSets.length] ?? []
-    apps.push({ provider, clientId, redirectHost, scopes, offlineAccess: provider !== 'github' && i % 3 === 0 })
+    apps.push({
+      provider,
+      clientId,
+      redirectHost,
+      scopes,
+      offlineAccess: provider !== 'github' && i % 3 === 0,
+    })
   }
   return apps
 }
@@ -84,7 +95,11 @@ export interface MixOptions {
 }
 
 /** One batch for one device: fresh UUIDs every call, timestamps within the last six hours. */
-export function makeBatch(deviceEmail: string, deviceIndex: number, opts: MixOptions): DeviceEventInput[] {
+export function makeBatch(
+  deviceEmail: string,
+  deviceIndex: number,
+  opts: MixOptions
+): DeviceEventInput[] {
   const now = Date.now()
   const events: DeviceEventInput[] = []
   const usageCount = Math.round(opts.batchSize * opts.usageShare)

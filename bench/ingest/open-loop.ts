@@ -71,7 +71,9 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<OpenLoopResult
             statusCodes[status] = (statusCodes[status] ?? 0) + 1
             if (status >= 200 && status < 300) {
               try {
-                accepted += (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { accepted?: unknown[] }).accepted?.length ?? 0
+                accepted +=
+                  (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { accepted?: unknown[] })
+                    .accepted?.length ?? 0
               } catch {
                 // counted as accepted 0
               }

@@ -40,7 +40,9 @@ function call(
         method,
         localAddress,
         headers: {
-          ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+          ...(payload
+            ? { 'content-type': 'application/json', 'content-length': String(payload.length) }
+            : {}),
           ...headers,
         },
         timeout: 30_000,
@@ -69,7 +71,10 @@ function call(
 }
 
 function expect(res: HttpResult, status: number, what: string): void {
-  if (res.status !== status) throw new Error(`${what}: expected HTTP ${status}, got ${res.status}: ${res.text.slice(0, 500)}`)
+  if (res.status !== status)
+    throw new Error(
+      `${what}: expected HTTP ${status}, got ${res.status}: ${res.text.slice(0, 500)}`
+    )
 }
 
 /**
@@ -90,12 +95,23 @@ export async function provisionDevices(
   })
   expect(setup, 201, 'POST /api/v1/auth/setup')
 
-  const login = await call(baseUrl, 'POST', '/api/v1/auth/login', { email: BENCH_ADMIN, password: BENCH_PASSWORD }, { origin })
+  const login = await call(
+    baseUrl,
+    'POST',
+    '/api/v1/auth/login',
+    { email: BENCH_ADMIN, password: BENCH_PASSWORD },
+    { origin }
+  )
   expect(login, 200, 'POST /api/v1/auth/login')
   const setCookie = ([] as string[]).concat(login.headers['set-cookie'] ?? [])
-  const cookie = setCookie.map((c) => c.split(';')[0] ?? '').find((c) => c.startsWith('consentry_session='))
+  const cookie = setCookie
+    .map((c) => c.split(';')[0] ?? '')
+    .find((c) => c.startsWith('consentry_session='))
   const csrf = (login.json as { csrfToken?: string } | null)?.csrfToken
-  if (!cookie || !csrf) throw new Error(`login: no consentry_session cookie or csrfToken in ${login.text.slice(0, 300)}`)
+  if (!cookie || !csrf)
+    throw new Error(
+      `login: no consentry_session cookie or csrfToken in ${login.text.slice(0, 300)}`
+    )
 
   const tokenRes = await call(
     baseUrl,

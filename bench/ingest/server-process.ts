@@ -50,7 +50,10 @@ function tail(text: string, max: number): string {
   return text.length > max ? text.slice(text.length - max) : text
 }
 
-export async function startServer(env: Record<string, string>, label: string): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  label: string
+): Promise<ServerProcess> {
   const port = Number(env.PORT)
   // The server itself is the child (no npx/tsx wrapper), so its pid is the one we kill.
   // BENCH_NODE_ARGS adds Node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
@@ -61,7 +64,8 @@ export async function startServer(env: Record<string, string>, label: string): P
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : []
   const child = spawn(process.execPath, [...nodeArgs, ...loader, entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env, NODE_ENV: 'production' },
+    // The caller passes the whole environment (bench/ingest.bench.ts strips database settings).
+    env: { NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   live.add(child)
@@ -89,11 +93,15 @@ export async function startServer(env: Record<string, string>, label: string): P
   const deadline = Date.now() + 90_000
   for (;;) {
     if (exitInfo !== null) {
-      throw new Error(`${label}: server exited (${exitInfo}) before it was ready.\n--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`)
+      throw new Error(
+        `${label}: server exited (${exitInfo}) before it was ready.\n--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`
+      )
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
-      throw new Error(`${label}: GET /readyz did not answer 200 within 90 s.\n--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`)
+      throw new Error(
+        `${label}: GET /readyz did not answer 200 within 90 s.\n--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`
+      )
     }
     try {
       const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) })

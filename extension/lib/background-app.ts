@@ -74,8 +74,14 @@ export function startBackground(deps: BackgroundDeps) {
     if (flushTimer) return
     flushTimer = setTimeout(() => {
       flushTimer = null
-      void syncer.flush()
+      void syncer.flush().then(refreshPolicyIfStale)
     }, 250)
+  }
+  /** After a delivery, check the policy too (a 304 when unchanged), at most once a minute. */
+  async function refreshPolicyIfStale(result: string) {
+    if (result !== 'delivered') return
+    const last = await policy.lastFetchedAt()
+    if (last === null || clock() - last > 60_000) await policy.refresh()
   }
   const afterChange = (result: Promise<boolean> | false) => {
     if (result) void result.then((queued) => queued && flushSoon())
@@ -101,10 +107,11 @@ export function startBackground(deps: BackgroundDeps) {
   browser.tabs.onRemoved.addListener((tabId) => afterChange(tracker.onTabRemoved(tabId)))
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === ALARMS.flush) void syncer.flush()
-    if (alarm.name === ALARMS.housekeeping) void housekeeping()
+    if (alarm.name === ALARMS.housekeeping) void housekeeping(false)
   })
-  browser.runtime.onInstalled.addListener(() => void setup())
-  browser.runtime.onStartup.addListener(() => void setup())
+  browser.runtime.onInstalled.addListener(() => void setup(false))
+  // A browser start is a fresh chance: deliver at once rather than wait out an old backoff.
+  browser.runtime.onStartup.addListener(() => void setup(true))
 
   const removers: Array<() => void> = []
   removers.push(onMessage('getConsentView', ({ data }) => consentView(data.url)))
@@ -164,10 +171,10 @@ export function startBackground(deps: BackgroundDeps) {
   )
 
   // --- Start-up and periodic work. ---
-  async function setup() {
+  async function setup(forceFlush: boolean) {
     await browser.alarms.create(ALARMS.housekeeping, { periodInMinutes: 15 })
     await enrollFromManagedStorage()
-    await housekeeping()
+    await housekeeping(forceFlush)
   }
 
   async function enrollFromManagedStorage() {
@@ -201,12 +208,12 @@ export function startBackground(deps: BackgroundDeps) {
     await browser.storage.local.set({ extensionsFingerprint: print })
   }
 
-  async function housekeeping() {
+  async function housekeeping(forceFlush = false) {
     await tracker.expire()
     await usage.report(clock())
     await reportExtensions()
     await policy.refresh()
-    await syncer.flush()
+    await syncer.flush(forceFlush)
   }
 
   async function connections(): Promise<{ items: Connection[] | null; error: string | null }> {

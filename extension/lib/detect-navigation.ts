@@ -201,7 +201,9 @@ export function createConsentTracker(deps: TrackerDeps) {
     ) {
       return serial(async () => {
         let flow = await flowInTab(tabId)
-        const request = parseConsentUrl(url)
+        const ends = decision === 'cancelled' || decision === 'blocked'
+        // A flow we never saw (or already closed) is only worth opening to record its end.
+        const request = ends ? parseConsentUrl(url) : null
         if (!flow && request) flow = await open(tabId, request, at)
         if (!flow) return false
         const updated: FlowRow = {
@@ -209,7 +211,7 @@ export function createConsentTracker(deps: TrackerDeps) {
           policy: { action, decision, justification },
           lastActivityAt: at,
         }
-        if (decision === 'cancelled' || decision === 'blocked') {
+        if (ends) {
           await close(updated, 'abandoned', at)
         } else {
           await deps.db.flows.put(updated)

@@ -12,8 +12,10 @@ import * as schema from './schema/index.ts'
 
 export type Schema = typeof schema
 export type Db = PgDatabase<PgQueryResultHKT, Schema>
+/** An open transaction. */
+export type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0]
 /** A transaction or the database itself: queries accept either. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db
+export type Tx = Transaction | Db
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url))
 /** Arbitrary constant: the advisory lock every process takes around migrations. */

@@ -44,8 +44,9 @@ export async function login(
   const valid = await verifyPassword(password, admin?.passwordHash ?? DUMMY_PASSWORD_HASH)
   if (!admin || !valid || admin.disabledAt) {
     if (admin) {
-      await appendAudit(
-        db,
+      await db.transaction((tx) =>
+        appendAudit(
+        tx,
         admin.orgId,
         [
           {
@@ -58,7 +59,7 @@ export async function login(
           },
         ],
         now
-      )
+      ))
     }
     return { ok: false, reason: 'bad_credentials' }
   }

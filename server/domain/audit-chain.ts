@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm'
 import { auditLog } from '../db/schema/index.ts'
-import type { Db, Tx } from '../db/client.ts'
+import type { Db, Transaction } from '../db/client.ts'
 
 export const GENESIS_HASH = '0'.repeat(64)
 
@@ -53,7 +53,8 @@ export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
  * organisation so concurrent writers (in any process) extend the chain one after another.
  */
 export async function appendAudit(
-  tx: Tx,
+  // A transaction, never the bare database: the advisory lock lives until commit.
+  tx: Transaction,
   orgId: string,
   inputs: AuditInput[],
   now: Date

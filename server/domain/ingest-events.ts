@@ -22,7 +22,7 @@ import {
   grants,
   people,
 } from '../db/schema/index.ts'
-import type { Db, Tx } from '../db/client.ts'
+import type { Db, Transaction, Tx } from '../db/client.ts'
 import { appendAudit, type AuditInput } from './audit-chain.ts'
 import type { DeviceIdentity } from './enrollment.ts'
 
@@ -119,7 +119,7 @@ export async function ingestEvents(
 }
 
 async function applyBatch(
-  tx: Tx,
+  tx: Transaction,
   device: DeviceIdentity,
   events: DeviceEvent[],
   now: Date
@@ -190,7 +190,7 @@ interface GrantState {
 }
 
 async function applyConsents(
-  tx: Tx,
+  tx: Transaction,
   device: DeviceIdentity,
   events: ConsentEvent[],
   now: Date,
@@ -342,7 +342,8 @@ async function applyConsents(
     const requested = [...e.request.scopes, ...e.request.userScopes]
     const granted = e.outcome === 'granted' ? (e.grantedScopes ?? requested) : []
     const prev = state.get(key)
-    const scopes = [...new Set([...(prev?.scopes ?? []), ...granted])]
+    // A refused first request keeps what was asked for, so reviewers see what was at stake.
+    const scopes = prev || granted.length ? [...new Set([...(prev?.scopes ?? []), ...granted])] : requested
     const risk = classifyConsent(toConsentRequest(e, scopes.length ? scopes : requested)).risk
     let status: GrantStatus
     if (e.outcome === 'granted') status = 'active'
@@ -519,7 +520,7 @@ async function applyExtensions(tx: Tx, device: DeviceIdentity, events: AiExtensi
 }
 
 async function applyApprovalRequests(
-  tx: Tx,
+  tx: Transaction,
   device: DeviceIdentity,
   events: ApprovalRequestEvent[],
   audit: AuditInput[]

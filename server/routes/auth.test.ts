@@ -83,6 +83,16 @@ describe.each(TEST_DB_KINDS)('admin auth on %s', (kind) => {
     expect(await wrong.json()).toEqual(await unknown.json())
   })
 
+  it('answers concurrent failed logins with 401 and keeps the audit chain whole', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        server.app.request('/api/v1/auth/login', json({ email: org.owner.email, password: 'wrong password!' }))
+      )
+    )
+    expect(attempts.map((r) => r.status)).toEqual(Array(20).fill(401))
+    expect(await (await org.owner.request('GET', '/api/v1/audit/verify')).json()).toMatchObject({ ok: true })
+  })
+
   it('needs a session for admin routes', async () => {
     expect((await server.app.request('/api/v1/grants')).status).toBe(401)
     expect(

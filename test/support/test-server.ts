@@ -54,14 +54,15 @@ export interface TestServer {
 
 export async function createTestServer(
   kind: TestDbKind,
-  limits: Partial<Limits> = {}
+  limits: Partial<Limits> = {},
+  options: { realClock?: boolean } = {}
 ): Promise<TestServer> {
   const db = await createTestDatabase(kind)
   const now = { value: new Date('2026-11-23T09:00:00Z') }
   const app = createApp(
     {
       db: db.db,
-      clock: () => new Date(now.value),
+      clock: options.realClock ? () => new Date() : () => new Date(now.value),
       log: silentLogger,
       limits: {
         ...DEFAULT_LIMITS,

@@ -5,8 +5,8 @@ import { PROVIDER_NAMES } from '../../components/scope-words.ts'
 
 export interface WarningProps {
   view: ConsentView
-  onContinue(justification: string | null): void
-  onCancel(): void
+  onContinue(justification: string | null): void | Promise<void>
+  onCancel(): void | Promise<void>
   onRequestApproval(reason: string): Promise<boolean>
   onDismiss(): void
 }

@@ -37,12 +37,13 @@ export default defineContentScript({
           render(
             <Warning
               view={view}
-              onContinue={(justification) => {
-                void decide('continued', justification)
+              onContinue={async (justification) => {
+                // Recorded before the page is usable again, so the outcome carries the decision.
+                await decide('continued', justification)
                 ui?.remove()
               }}
-              onCancel={() => {
-                void decide('cancelled', null)
+              onCancel={async () => {
+                await decide('cancelled', null)
                 ui?.remove()
                 if (history.length > 1) history.back()
                 else window.close()
