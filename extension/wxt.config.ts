@@ -14,11 +14,15 @@ export default defineConfig({
   }),
   hooks: {
     'build:manifestGenerated': (wxt, manifest) => {
-      const gecko = (manifest as { browser_specific_settings?: { gecko?: Record<string, unknown> } })
-        .browser_specific_settings?.gecko
+      const gecko = (
+        manifest as { browser_specific_settings?: { gecko?: Record<string, unknown> } }
+      ).browser_specific_settings?.gecko
       // What leaves the browser: AI-site visits (per domain and day) and the account email a
       // consent names. Firefox asks extensions to declare it (WXT's types do not know the key yet).
-      if (gecko) gecko.data_collection_permissions = { required: ['browsingActivity', 'personallyIdentifyingInfo'] }
+      if (gecko)
+        gecko.data_collection_permissions = {
+          required: ['browsingActivity', 'personallyIdentifyingInfo'],
+        }
     },
   },
   manifest: ({ browser }) => ({

@@ -309,22 +309,29 @@ async function applyConsents(
         )
       )
     const seenOf = new Map(known.map((k) => [`${k.provider}\u0000${k.clientId}`, k]))
+    const stale: Array<{ id: string; first: Date; last: Date }> = []
     for (const row of existing) {
       const key = `${row.provider}\u0000${row.clientId}`
       const seen = seenOf.get(key)
       if (!seen) continue
       appIdOf.set(key, row.id)
       const later = seen.lastSeenAt.getTime() - row.lastSeenAt.getTime() > 5 * 60_000
-      const earlier = seen.firstSeenAt < row.firstSeenAt
-      if (later || earlier) {
-        await tx
-          .update(apps)
-          .set({
-            lastSeenAt: sql`greatest(${apps.lastSeenAt}, ${seen.lastSeenAt.toISOString()}::timestamptz)`,
-            firstSeenAt: sql`least(${apps.firstSeenAt}, ${seen.firstSeenAt.toISOString()}::timestamptz)`,
-          })
-          .where(eq(apps.id, row.id))
-      }
+      const earlier = row.firstSeenAt.getTime() - seen.firstSeenAt.getTime() > 5 * 60_000
+      if (later || earlier)
+        stale.push({ id: row.id, first: seen.firstSeenAt, last: seen.lastSeenAt })
+    }
+    if (stale.length > 0) {
+      // SKIP LOCKED: an app row another batch is updating right now is left to that batch.
+      const values = JSON.stringify(
+        stale.map((x) => ({ id: x.id, first: x.first.toISOString(), last: x.last.toISOString() }))
+      )
+      await tx.execute(sql`
+        update apps set
+          last_seen_at = greatest(apps.last_seen_at, v.last),
+          first_seen_at = least(apps.first_seen_at, v.first)
+        from jsonb_to_recordset(${values}::jsonb) as v(id uuid, first timestamptz, last timestamptz)
+        where apps.id = v.id
+          and apps.id in (select id from apps where id in (select (x->>'id')::uuid from jsonb_array_elements(${values}::jsonb) x) for update skip locked)`)
     }
   }
 

@@ -26,14 +26,22 @@ const EMPLOYEE = 'ada@acme.example'
 
 function listen(port = 0): Promise<number> {
   return new Promise((resolve) => {
-    http = serve({ fetch: server.app.fetch, port, hostname: '127.0.0.1' }, (info) => resolve(info.port))
+    http = serve({ fetch: server.app.fetch, port, hostname: '127.0.0.1' }, (info) =>
+      resolve(info.port)
+    )
   })
 }
 function stopListening(): Promise<void> {
   return new Promise((resolve) => (http ? http.close(() => resolve()) : resolve()))
 }
 
-type Grant = { personEmail: string; status: string; appName: string | null; clientId: string; scopes: string[] }
+type Grant = {
+  personEmail: string
+  status: string
+  appName: string | null
+  clientId: string
+  scopes: string[]
+}
 async function grantsOf(clientId: string): Promise<Grant[]> {
   const res = await org.owner.request('GET', '/api/v1/grants?limit=200')
   return ((await res.json()) as { items: Grant[] }).items.filter((g) => g.clientId === clientId)
@@ -78,7 +86,11 @@ beforeAll(async () => {
   idp = await startFakeIdp()
   browser = await launch()
   // Enroll through the options page, as an employee would.
-  const token = ((await (await org.owner.request('POST', '/api/v1/enrollment-tokens', { label: 'e2e' })).json()) as { token: string }).token
+  const token = (
+    (await (
+      await org.owner.request('POST', '/api/v1/enrollment-tokens', { label: 'e2e' })
+    ).json()) as { token: string }
+  ).token
   const options = await browser.context.newPage()
   await options.goto(`chrome-extension://${browser.extensionId}/options.html`)
   await options.fill('#server', `http://127.0.0.1:${serverPort}`)
@@ -103,7 +115,9 @@ describe('extension end to end', { timeout: 180_000 }, () => {
     const page = await browser.context.newPage()
     await page.goto(googleConsent('1111-fireflies.apps.googleusercontent.com'))
     const dialog = await overlay(page)
-    await expect.poll(() => dialog.textContent()).toContain('Fireflies.ai wants access to your Google account')
+    await expect
+      .poll(() => dialog.textContent())
+      .toContain('Fireflies.ai wants access to your Google account')
     const text = (await dialog.textContent()) ?? ''
     expect(text).toContain('AI tool')
     expect(text).toContain('Read all your Google Drive files')
@@ -116,11 +130,15 @@ describe('extension end to end', { timeout: 180_000 }, () => {
     await proceed.click()
     await page.click('#allow')
     await page.locator('#app-page').waitFor()
-    await expect.poll(() => grantsOf('1111-fireflies.apps.googleusercontent.com'), { timeout: 20_000 }).toMatchObject([
-      { personEmail: EMPLOYEE, status: 'active', appName: 'Fireflies.ai' },
-    ])
-    const audit = (await (await org.owner.request('GET', '/api/v1/audit?action=consent.policy_continued')).json()) as { items: Array<{ data: { justification: string } }> }
-    expect(audit.items.map((e) => e.data.justification)).toContain('Meeting notes for customer calls')
+    await expect
+      .poll(() => grantsOf('1111-fireflies.apps.googleusercontent.com'), { timeout: 20_000 })
+      .toMatchObject([{ personEmail: EMPLOYEE, status: 'active', appName: 'Fireflies.ai' }])
+    const audit = (await (
+      await org.owner.request('GET', '/api/v1/audit?action=consent.policy_continued')
+    ).json()) as { items: Array<{ data: { justification: string } }> }
+    expect(audit.items.map((e) => e.data.justification)).toContain(
+      'Meeting notes for customer calls'
+    )
     await page.close()
   })
 
@@ -142,14 +160,23 @@ describe('extension end to end', { timeout: 180_000 }, () => {
     await dialog.getByRole('button', { name: 'Continue' }).click()
     await page.click('#deny')
     await page.locator('#app-page').waitFor()
-    await expect.poll(() => grantsOf('22222222-2222-2222-2222-222222222222'), { timeout: 20_000 }).toMatchObject([
-      { personEmail: EMPLOYEE, status: 'denied', appName: 'Otter.ai' },
-    ])
+    await expect
+      .poll(() => grantsOf('22222222-2222-2222-2222-222222222222'), { timeout: 20_000 })
+      .toMatchObject([{ personEmail: EMPLOYEE, status: 'denied', appName: 'Otter.ai' }])
     await page.close()
   })
 
   it('(3) stops a consent the policy blocks, and the approval request reaches the server', async () => {
-    expect((await org.owner.request('PUT', '/api/v1/admin/policy/risk', { low: 'allow', medium: 'warn', high: 'warn', critical: 'block' })).status).toBe(200)
+    expect(
+      (
+        await org.owner.request('PUT', '/api/v1/admin/policy/risk', {
+          low: 'allow',
+          medium: 'warn',
+          high: 'warn',
+          critical: 'block',
+        })
+      ).status
+    ).toBe(200)
     await syncNow()
 
     const page = await browser.context.newPage()
@@ -164,14 +191,24 @@ describe('extension end to end', { timeout: 180_000 }, () => {
     await dialog.getByText('Your request was sent to IT').waitFor()
     await page.screenshot({ path: join(artifacts, '3-overlay-blocked.png') })
     await expect
-      .poll(async () => {
-        const res = await org.owner.request('GET', '/api/v1/audit?action=approval.requested')
-        return ((await res.json()) as { items: Array<{ data: { clientId: string; reason: string } }> }).items.map((e) => [e.data.clientId, e.data.reason])
-      }, { timeout: 20_000 })
+      .poll(
+        async () => {
+          const res = await org.owner.request('GET', '/api/v1/audit?action=approval.requested')
+          return (
+            (await res.json()) as { items: Array<{ data: { clientId: string; reason: string } }> }
+          ).items.map((e) => [e.data.clientId, e.data.reason])
+        },
+        { timeout: 20_000 }
+      )
       .toEqual([['3333-blocked.apps.googleusercontent.com', 'Our sales team needs shared notes']])
     expect(await grantsOf('3333-blocked.apps.googleusercontent.com')).toEqual([])
     await page.close()
-    await org.owner.request('PUT', '/api/v1/admin/policy/risk', { low: 'allow', medium: 'allow', high: 'warn', critical: 'warn' })
+    await org.owner.request('PUT', '/api/v1/admin/policy/risk', {
+      low: 'allow',
+      medium: 'allow',
+      high: 'warn',
+      critical: 'warn',
+    })
     await syncNow()
   })
 
@@ -183,7 +220,8 @@ describe('extension end to end', { timeout: 180_000 }, () => {
       await page.goto(googleConsent(clientId))
       const dialog = await overlay(page)
       const proceed = dialog.getByRole('button', { name: 'Continue' })
-      if (await dialog.locator('textarea').count()) await dialog.locator('textarea').fill('Needed for my work, offline test')
+      if (await dialog.locator('textarea').count())
+        await dialog.locator('textarea').fill('Needed for my work, offline test')
       await proceed.click()
       await page.click('#allow')
       await page.locator('#app-page').waitFor()
@@ -191,27 +229,44 @@ describe('extension end to end', { timeout: 180_000 }, () => {
     }
     const popup = await browser.context.newPage()
     await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`)
-    await expect.poll(async () => Number(await popup.locator('dt:has-text("Waiting to send") + dd').textContent()), { timeout: 10_000 }).toBeGreaterThanOrEqual(4)
+    await expect
+      .poll(
+        async () =>
+          Number(await popup.locator('dt:has-text("Waiting to send") + dd').textContent()),
+        { timeout: 10_000 }
+      )
+      .toBeGreaterThanOrEqual(4)
     await popup.screenshot({ path: join(artifacts, '4-popup-offline.png') })
     await browser.close()
 
     browser = await launch()
     await listen(serverPort)
     for (const clientId of clients) {
-      await expect.poll(() => grantsOf(clientId), { timeout: 60_000, interval: 1000 }).toMatchObject([{ status: 'active', personEmail: EMPLOYEE }])
+      await expect
+        .poll(() => grantsOf(clientId), { timeout: 60_000, interval: 1000 })
+        .toMatchObject([{ status: 'active', personEmail: EMPLOYEE }])
     }
     // Exactly once: one "pending" and one "granted" event per flow, and one grant per app.
     const rows = await server.db.db.execute(
       `select payload->'request'->>'clientId' as client, payload->>'outcome' as outcome, count(*)::int as n from consent_events where payload->'request'->>'clientId' like '4444-%' group by 1, 2 order by 1, 2` as never
     )
-    const list = (Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows) as Array<{ client: string; outcome: string; n: number }>
-    expect(list).toEqual(clients.flatMap((client) => [{ client, outcome: 'granted', n: 1 }, { client, outcome: 'pending', n: 1 }]))
+    const list = (
+      Array.isArray(rows) ? rows : (rows as unknown as { rows: unknown[] }).rows
+    ) as Array<{ client: string; outcome: string; n: number }>
+    expect(list).toEqual(
+      clients.flatMap((client) => [
+        { client, outcome: 'granted', n: 1 },
+        { client, outcome: 'pending', n: 1 },
+      ])
+    )
     for (const clientId of clients) expect(await grantsOf(clientId)).toHaveLength(1)
 
     const after = await browser.context.newPage()
     await after.goto(`chrome-extension://${browser.extensionId}/popup.html`)
     await after.getByText('My AI connections').waitFor()
-    await expect.poll(() => after.locator('.connections > li').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3)
+    await expect
+      .poll(() => after.locator('.connections > li').count(), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(3)
     await after.screenshot({ path: join(artifacts, '5-popup-connections.png') })
   })
 })

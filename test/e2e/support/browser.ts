@@ -12,13 +12,23 @@ export interface ExtensionBrowser {
   close(): Promise<void>
 }
 
-export async function launchWithExtension(extensionDir: string, userDataDir: string, mappedHosts: string[]): Promise<ExtensionBrowser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`)
+export async function launchWithExtension(
+  extensionDir: string,
+  userDataDir: string,
+  mappedHosts: string[]
+): Promise<ExtensionBrowser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`
+    )
   const rules = mappedHosts.map((h) => `MAP ${h} 127.0.0.1`).join(', ')
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: false,
-    ignoreDefaultArgs: ['--disable-extensions', '--disable-component-extensions-with-background-pages'],
+    ignoreDefaultArgs: [
+      '--disable-extensions',
+      '--disable-component-extensions-with-background-pages',
+    ],
     viewport: { width: 1280, height: 860 },
     args: [
       '--headless=new',
@@ -35,10 +45,18 @@ export async function launchWithExtension(extensionDir: string, userDataDir: str
       `--load-extension=${extensionDir}`,
     ],
   })
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }))
+  const worker =
+    context.serviceWorkers()[0] ??
+    (await context.waitForEvent('serviceworker', { timeout: 30_000 }))
   // The worker appears before its listeners are registered: wait for them (known flake otherwise).
   for (let i = 0; i < 100; i++) {
-    const ready = await worker.evaluate(() => (globalThis as unknown as { chrome: { webNavigation: { onBeforeNavigate: { hasListeners(): boolean } } } }).chrome.webNavigation.onBeforeNavigate.hasListeners())
+    const ready = await worker.evaluate(() =>
+      (
+        globalThis as unknown as {
+          chrome: { webNavigation: { onBeforeNavigate: { hasListeners(): boolean } } }
+        }
+      ).chrome.webNavigation.onBeforeNavigate.hasListeners()
+    )
     if (ready) break
     await new Promise((r) => setTimeout(r, 100))
   }

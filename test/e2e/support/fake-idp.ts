@@ -34,7 +34,9 @@ export async function startFakeIdp(): Promise<FakeIdp> {
   const server: Server = createServer(createTestCertificate(), (req, res) => {
     const url = new URL(req.url ?? '/', `https://${req.headers.host}`)
     if (req.method === 'GET' && CONSENT_PATHS.has(url.pathname)) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(consentPage(url.searchParams))
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(consentPage(url.searchParams))
       return
     }
     if (req.method === 'POST' && url.pathname === '/consent/decide') {
@@ -43,14 +45,19 @@ export async function startFakeIdp(): Promise<FakeIdp> {
       req.on('end', () => {
         const form = new URLSearchParams(body)
         const target = new URL(form.get('redirect_uri') ?? 'https://notes.example/')
-        if (form.get('decision') === 'allow') target.searchParams.set('code', `4/0AUTHCODE-${Date.now()}`)
+        if (form.get('decision') === 'allow')
+          target.searchParams.set('code', `4/0AUTHCODE-${Date.now()}`)
         else target.searchParams.set('error', 'access_denied')
         target.searchParams.set('state', form.get('state') ?? '')
         res.writeHead(302, { location: target.href }).end()
       })
       return
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>App</title><h1 id="app-page">${escape(url.hostname)}: signed in</h1>`)
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(
+        `<!doctype html><title>App</title><h1 id="app-page">${escape(url.hostname)}: signed in</h1>`
+      )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
