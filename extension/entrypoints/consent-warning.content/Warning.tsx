@@ -45,7 +45,7 @@ export function Warning({
 
   if (action === 'allow') {
     return (
-      <aside class="notice" role="status" aria-label="Consentry notice">
+      <div class="notice" role="status" aria-label="Consentry notice">
         <p>
           <strong>{appName}</strong> {app.isAi ? 'is an AI tool. ' : ''}
           {RISK_LABEL[classification.risk]}:{' '}
@@ -55,7 +55,7 @@ export function Warning({
         <button class="link" onClick={onDismiss}>
           Dismiss
         </button>
-      </aside>
+      </div>
     )
   }
 
