@@ -15,7 +15,10 @@ import { devices } from './routes/devices.ts'
 import { enroll, enrollmentTokens } from './routes/enrollment.ts'
 import { createEventRoutes } from './routes/events.ts'
 import { createHealthRoutes } from './routes/health.ts'
-import { appsRoutes, grantsRoutes, peopleRoutes, summaryRoutes } from './routes/inventory.ts'
+import { appsRoutes } from './routes/apps.ts'
+import { approvalRequestsRoutes } from './routes/approval-requests.ts'
+import { grantsRoutes, peopleRoutes, summaryRoutes } from './routes/inventory.ts'
+import { webhooksRoutes } from './routes/webhooks.ts'
 import { adminPolicy, devicePolicy } from './routes/policy.ts'
 import { setupPage } from './routes/setup-page.ts'
 
@@ -70,6 +73,8 @@ export function createApp(deps: Deps, ping: () => Promise<boolean>) {
     .route('/api/v1/people', peopleRoutes)
     .route('/api/v1/summary', summaryRoutes)
     .route('/api/v1/audit', audit)
+    .route('/api/v1/approval-requests', approvalRequestsRoutes)
+    .route('/api/v1/webhooks', webhooksRoutes)
 }
 
 export type AppType = ReturnType<typeof createApp>

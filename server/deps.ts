@@ -1,5 +1,6 @@
 // What handlers and domain functions are given instead of module singletons.
 import type { Db } from './db/client.ts'
+import type { SecretBox } from './domain/secret-box.ts'
 
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void
@@ -25,6 +26,10 @@ export interface Deps {
   secureCookies: boolean
   /** Take the client address from X-Forwarded-For (behind a trusted reverse proxy). */
   trustProxy: boolean
+  /** Seals secrets stored in the database (webhook secrets, provider credentials). */
+  secretBox: SecretBox
+  /** Outgoing HTTP (webhooks, provider APIs); injectable for tests. */
+  fetch: typeof fetch
   /** Public base URL of this server, for links printed or returned. */
   publicUrl: string
 }

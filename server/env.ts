@@ -15,6 +15,14 @@ export const EnvSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   COOKIE_SECURE: bool.optional(),
   TRUST_PROXY: bool.default(false),
+  /** base64 of 32 random bytes; required with DATABASE_URL (all processes share it). */
+  CONSENTRY_SECRET_KEY: z
+    .string()
+    .refine(
+      (v) => Buffer.from(v, 'base64').length === 32,
+      'must be base64 of 32 bytes (openssl rand -base64 32)'
+    )
+    .optional(),
   INGEST_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   LOGIN_ATTEMPTS_PER_15_MIN: z.coerce.number().int().min(1).default(10),
 })

@@ -7,6 +7,8 @@ import { createDb } from './db/client.ts'
 import { createJsonLogger, DEFAULT_LIMITS } from './deps.ts'
 import { ensureFirstOrganisation } from './domain/organisations.ts'
 import { EnvError, parseEnv } from './env.ts'
+import { createSecretBox, loadSecretKey } from './domain/secret-box.ts'
+import { startJobs } from './jobs.ts'
 
 const log = createJsonLogger()
 let env
@@ -37,22 +39,37 @@ if (first.setupToken) {
   )
 }
 
-const app = createApp(
-  {
-    db: database.db,
-    clock: () => new Date(),
-    log,
-    limits: {
-      ...DEFAULT_LIMITS,
-      ingestPerDevicePerMinute: env.INGEST_RATE_PER_MINUTE,
-      loginAttemptsPer15Min: env.LOGIN_ATTEMPTS_PER_15_MIN,
-    },
-    secureCookies: env.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
-    trustProxy: env.TRUST_PROXY,
-    publicUrl,
+let secretBox
+try {
+  secretBox = createSecretBox(
+    loadSecretKey({
+      secretKey: env.CONSENTRY_SECRET_KEY,
+      dataDir: resolve(env.DATA_DIR),
+      embedded: !env.DATABASE_URL,
+    })
+  )
+} catch (error) {
+  console.error(`Invalid configuration:\n  CONSENTRY_SECRET_KEY: ${(error as Error).message}`)
+  process.exit(2)
+}
+
+const deps = {
+  db: database.db,
+  clock: () => new Date(),
+  log,
+  limits: {
+    ...DEFAULT_LIMITS,
+    ingestPerDevicePerMinute: env.INGEST_RATE_PER_MINUTE,
+    loginAttemptsPer15Min: env.LOGIN_ATTEMPTS_PER_15_MIN,
   },
-  database.ping
-)
+  secureCookies: env.COOKIE_SECURE ?? publicUrl.startsWith('https://'),
+  trustProxy: env.TRUST_PROXY,
+  publicUrl,
+  secretBox,
+  fetch: globalThis.fetch,
+}
+const app = createApp(deps, database.ping)
+const jobs = startJobs(deps)
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   log.info('listening', {
@@ -65,6 +82,7 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
 async function shutdown(signal: string) {
   log.info('shutting down', { signal })
   server.close()
+  await jobs.stop()
   await database.close()
   process.exit(0)
 }

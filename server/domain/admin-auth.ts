@@ -46,20 +46,21 @@ export async function login(
     if (admin) {
       await db.transaction((tx) =>
         appendAudit(
-        tx,
-        admin.orgId,
-        [
-          {
-            actorType: 'admin',
-            actorId: admin.id,
-            action: 'admin.login_failed',
-            subjectType: 'admin',
-            subjectId: admin.id,
-            data: { client },
-          },
-        ],
-        now
-      ))
+          tx,
+          admin.orgId,
+          [
+            {
+              actorType: 'admin',
+              actorId: admin.id,
+              action: 'admin.login_failed',
+              subjectType: 'admin',
+              subjectId: admin.id,
+              data: { client },
+            },
+          ],
+          now
+        )
+      )
     }
     return { ok: false, reason: 'bad_credentials' }
   }
@@ -222,4 +223,66 @@ export async function listAdmins(db: Db, orgId: string) {
     .from(adminUsers)
     .where(eq(adminUsers.orgId, orgId))
     .orderBy(adminUsers.createdAt)
+}
+
+export type UpdateAdminResult =
+  { ok: true } | { ok: false; reason: 'not_found' | 'self' | 'last_owner' }
+
+/** Change an admin's role or disable them; never yourself, never the last active owner. */
+export async function updateAdmin(
+  db: Db,
+  actor: AdminSession,
+  id: string,
+  input: { role?: AdminRole; disabled?: boolean },
+  now: Date
+): Promise<UpdateAdminResult> {
+  if (id === actor.adminId) return { ok: false, reason: 'self' }
+  return db.transaction(async (tx) => {
+    const [target] = await tx
+      .select()
+      .from(adminUsers)
+      .where(and(eq(adminUsers.id, id), eq(adminUsers.orgId, actor.orgId)))
+      .for('update')
+    if (!target) return { ok: false, reason: 'not_found' } as const
+    const losesOwner =
+      target.role === 'owner' && ((input.role && input.role !== 'owner') || input.disabled === true)
+    if (losesOwner) {
+      const owners = await tx
+        .select({ id: adminUsers.id })
+        .from(adminUsers)
+        .where(
+          and(
+            eq(adminUsers.orgId, actor.orgId),
+            eq(adminUsers.role, 'owner'),
+            isNull(adminUsers.disabledAt)
+          )
+        )
+      if (owners.length <= 1) return { ok: false, reason: 'last_owner' } as const
+    }
+    await tx
+      .update(adminUsers)
+      .set({
+        ...(input.role ? { role: input.role } : {}),
+        ...(input.disabled === undefined ? {} : { disabledAt: input.disabled ? now : null }),
+      })
+      .where(eq(adminUsers.id, id))
+    // A disabled admin's sessions end now.
+    if (input.disabled) await tx.delete(adminSessions).where(eq(adminSessions.adminId, id))
+    await appendAudit(
+      tx,
+      actor.orgId,
+      [
+        {
+          actorType: 'admin',
+          actorId: actor.adminId,
+          action: 'admin.updated',
+          subjectType: 'admin',
+          subjectId: id,
+          data: { ...input },
+        },
+      ],
+      now
+    )
+    return { ok: true } as const
+  })
 }

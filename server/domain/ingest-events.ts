@@ -24,6 +24,7 @@ import {
 } from '../db/schema/index.ts'
 import type { Db, Transaction, Tx } from '../db/client.ts'
 import { appendAudit, type AuditInput } from './audit-chain.ts'
+import { enqueueAlert } from './webhooks.ts'
 import type { DeviceIdentity } from './enrollment.ts'
 
 type GrantStatus = (typeof grants.$inferSelect)['status']
@@ -169,7 +170,8 @@ async function applyBatch(
     tx,
     device,
     todo.filter((e): e is ApprovalRequestEvent => e.type === 'approval_request'),
-    audit
+    audit,
+    now
   )
   // Touch the device at most once a minute: a row write per batch is contention for nothing.
   await tx
@@ -476,8 +478,34 @@ async function applyConsents(
       account: grants.account,
     })
   const idOf = new Map(written.map((w) => [keyOf(w.appId, w.personId, w.account), w.id]))
+  const appInfo = new Map<string, { name: string | null; isAi: boolean; clientId: string }>()
+  for (const v of appValues) {
+    const id = appIdOf.get(`${v.provider}\u0000${v.clientId}`)
+    if (id) appInfo.set(id, { name: v.name, isAi: v.isAi, clientId: v.clientId })
+  }
+  const loud = new Set(['high', 'critical'])
   for (const s of rows) {
     const id = idOf.get(keyOf(s.appId, s.personId, s.account)) ?? null
+    const app = appInfo.get(s.appId)
+    const becameActive = s.status === 'active' && s.before !== 'active'
+    if (becameActive && app?.isAi && loud.has(s.risk)) {
+      await enqueueAlert(
+        tx,
+        orgId,
+        'grant.high_risk',
+        {
+          grantId: id,
+          appId: s.appId,
+          appName: app.name,
+          clientId: app.clientId,
+          provider: s.provider,
+          personEmail: device.email ?? (s.account || null),
+          risk: s.risk,
+          scopes: s.scopes,
+        },
+        now
+      )
+    }
     if (s.before === null) {
       audit.push({
         actorType: 'device',
@@ -591,7 +619,8 @@ async function applyApprovalRequests(
   tx: Transaction,
   device: DeviceIdentity,
   events: ApprovalRequestEvent[],
-  audit: AuditInput[]
+  audit: AuditInput[],
+  now: Date
 ) {
   if (events.length === 0) return
   const rows = await tx
@@ -618,6 +647,7 @@ async function applyApprovalRequests(
       provider: approvalRequests.provider,
       clientId: approvalRequests.clientId,
       reason: approvalRequests.reason,
+      appName: approvalRequests.appName,
     })
   for (const r of rows) {
     audit.push({
@@ -628,6 +658,20 @@ async function applyApprovalRequests(
       subjectId: r.id,
       data: { provider: r.provider, clientId: r.clientId, reason: r.reason },
     })
+    await enqueueAlert(
+      tx,
+      device.orgId,
+      'approval.requested',
+      {
+        requestId: r.id,
+        provider: r.provider,
+        clientId: r.clientId,
+        appName: r.appName,
+        reason: r.reason,
+        personEmail: device.email,
+      },
+      now
+    )
   }
 }
 

@@ -1,6 +1,6 @@
 // The organisation's consent policy: read with a content ETag, changed by admins, audited.
 import { createHash } from 'node:crypto'
-import { and, eq } from 'drizzle-orm'
+import { and, eq, isNull, or } from 'drizzle-orm'
 import { DEFAULT_RISK_POLICY, type Policy, type RiskPolicy } from '../../shared/api/policy.ts'
 import type { PolicyAction } from '../../shared/api/events.ts'
 import { appPolicies, apps, riskPolicies } from '../db/schema/index.ts'
@@ -8,7 +8,15 @@ import type { Db } from '../db/client.ts'
 import { appendAudit, canonicalJson } from './audit-chain.ts'
 import type { Actor } from './enrollment.ts'
 
-export async function getPolicy(db: Db, orgId: string): Promise<{ policy: Policy; etag: string }> {
+/**
+ * The policy for an organisation; with `personId`, as one employee's devices see it: rules for
+ * everyone, overridden by exceptions approved for that person.
+ */
+export async function getPolicy(
+  db: Db,
+  orgId: string,
+  personId: string | null = null
+): Promise<{ policy: Policy; etag: string }> {
   const risks = await db.select().from(riskPolicies).where(eq(riskPolicies.orgId, orgId))
   const appRules = await db
     .select({
@@ -16,11 +24,25 @@ export async function getPolicy(db: Db, orgId: string): Promise<{ policy: Policy
       clientId: apps.clientId,
       action: appPolicies.action,
       updatedAt: appPolicies.updatedAt,
+      personId: appPolicies.personId,
     })
     .from(appPolicies)
     .innerJoin(apps, eq(apps.id, appPolicies.appId))
-    .where(eq(appPolicies.orgId, orgId))
+    .where(
+      and(
+        eq(appPolicies.orgId, orgId),
+        personId
+          ? or(isNull(appPolicies.personId), eq(appPolicies.personId, personId))
+          : isNull(appPolicies.personId)
+      )
+    )
     .orderBy(apps.provider, apps.clientId)
+  // A person's exception wins over the rule for everyone.
+  const byApp = new Map<string, (typeof appRules)[number]>()
+  for (const rule of appRules) {
+    const key = `${rule.provider}\u0000${rule.clientId}`
+    if (!byApp.has(key) || rule.personId) byApp.set(key, rule)
+  }
   const byRisk: RiskPolicy = { ...DEFAULT_RISK_POLICY }
   for (const r of risks) if (r.risk in byRisk) byRisk[r.risk as keyof RiskPolicy] = r.action
   const times = [...risks.map((r) => r.updatedAt), ...appRules.map((r) => r.updatedAt)].map((d) =>
@@ -28,7 +50,11 @@ export async function getPolicy(db: Db, orgId: string): Promise<{ policy: Policy
   )
   const policy: Policy = {
     byRisk,
-    apps: appRules.map(({ provider, clientId, action }) => ({ provider, clientId, action })),
+    apps: [...byApp.values()].map(({ provider, clientId, action }) => ({
+      provider,
+      clientId,
+      action,
+    })),
     updatedAt: times.length ? new Date(Math.max(...times)).toISOString() : null,
   }
   const etag = `"${createHash('sha256').update(canonicalJson(policy)).digest('base64url').slice(0, 27)}"`
@@ -86,13 +112,19 @@ export async function setAppPolicy(
     if (action === null) {
       await tx
         .delete(appPolicies)
-        .where(and(eq(appPolicies.orgId, actor.orgId), eq(appPolicies.appId, appId)))
+        .where(
+          and(
+            eq(appPolicies.orgId, actor.orgId),
+            eq(appPolicies.appId, appId),
+            isNull(appPolicies.personId)
+          )
+        )
     } else {
       await tx
         .insert(appPolicies)
         .values({ orgId: actor.orgId, appId, action, updatedAt: now })
         .onConflictDoUpdate({
-          target: [appPolicies.orgId, appPolicies.appId],
+          target: [appPolicies.orgId, appPolicies.appId, appPolicies.personId],
           set: { action, updatedAt: now },
         })
     }

@@ -86,11 +86,16 @@ describe.each(TEST_DB_KINDS)('admin auth on %s', (kind) => {
   it('answers concurrent failed logins with 401 and keeps the audit chain whole', async () => {
     const attempts = await Promise.all(
       Array.from({ length: 20 }, () =>
-        server.app.request('/api/v1/auth/login', json({ email: org.owner.email, password: 'wrong password!' }))
+        server.app.request(
+          '/api/v1/auth/login',
+          json({ email: org.owner.email, password: 'wrong password!' })
+        )
       )
     )
     expect(attempts.map((r) => r.status)).toEqual(Array(20).fill(401))
-    expect(await (await org.owner.request('GET', '/api/v1/audit/verify')).json()).toMatchObject({ ok: true })
+    expect(await (await org.owner.request('GET', '/api/v1/audit/verify')).json()).toMatchObject({
+      ok: true,
+    })
   })
 
   it('needs a session for admin routes', async () => {

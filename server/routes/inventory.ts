@@ -1,25 +1,14 @@
 // The admin inventory: apps, grants (cursor-paginated), people, and summary counts.
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { ListAppsQuery, ListGrantsQuery, ListPeopleQuery } from '../../shared/api/inventory.ts'
+import { ListGrantsQuery, ListPeopleQuery } from '../../shared/api/inventory.ts'
 import type { AppEnv } from '../app-env.ts'
-import { getPerson, getSummary, listApps, listGrants, listPeople } from '../db/queries/inventory.ts'
+import { getPerson, getSummary, listGrants, listPeople } from '../db/queries/inventory.ts'
 import { requireAdmin } from '../middleware/auth.ts'
 import { apiError } from '../middleware/errors.ts'
 import { validate } from '../middleware/validate.ts'
 
 const IdParam = z.object({ id: z.uuid() })
-
-export const appsRoutes = new Hono<AppEnv>()
-  .use(requireAdmin)
-  .get('/', validate('query', ListAppsQuery), async (c) =>
-    c.json({
-      items: await listApps(c.var.deps.db, {
-        tenantId: c.var.admin.orgId,
-        ...c.req.valid('query'),
-      }),
-    })
-  )
 
 export const grantsRoutes = new Hono<AppEnv>()
   .use(requireAdmin)
@@ -53,4 +42,8 @@ export const peopleRoutes = new Hono<AppEnv>()
 
 export const summaryRoutes = new Hono<AppEnv>()
   .use(requireAdmin)
-  .get('/', async (c) => c.json(await getSummary(c.var.deps.db, { tenantId: c.var.admin.orgId })))
+  .get('/', async (c) =>
+    c.json(
+      await getSummary(c.var.deps.db, { tenantId: c.var.admin.orgId, now: c.var.deps.clock() })
+    )
+  )

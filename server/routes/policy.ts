@@ -10,7 +10,7 @@ import { validate } from '../middleware/validate.ts'
 import { actorOf } from './enrollment.ts'
 
 export const devicePolicy = new Hono<AppEnv>().get('/', requireDevice, async (c) => {
-  const { policy, etag } = await getPolicy(c.var.deps.db, c.var.device.orgId)
+  const { policy, etag } = await getPolicy(c.var.deps.db, c.var.device.orgId, c.var.device.personId)
   c.header('ETag', etag)
   c.header('Cache-Control', 'private, no-cache')
   if (c.req.header('if-none-match') === etag) return c.body(null, 304)

@@ -19,6 +19,9 @@ export const ListAppsQuery = z
     provider: z.enum(PROVIDERS).optional(),
     ai: bool.optional(),
     sanctioned: bool.optional(),
+    risk: z.enum(RISK_LEVELS as [string, ...string[]]).optional(),
+    sort: z.enum(['lastSeen', 'firstSeen', 'people', 'risk', 'name']).default('lastSeen'),
+    order: z.enum(['asc', 'desc']).default('desc'),
   })
   .strict()
 

@@ -1,5 +1,6 @@
 // Tenant isolation: an admin or device of organisation B can read or change nothing of A, on
 // every route the app has (the route table is checked against this file's list).
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   consentEvent,
@@ -11,6 +12,8 @@ import {
 import { TEST_DB_KINDS } from '../support/test-db.ts'
 
 interface Seeded {
+  requestId: string
+  webhookId: string
   personId: string
   appId: string
   deviceId: string
@@ -51,7 +54,29 @@ describe.each(TEST_DB_KINDS)('tenant isolation on %s', (kind) => {
     const token = (await (
       await a.owner.request('POST', '/api/v1/enrollment-tokens', { label: 'a' })
     ).json()) as { id: string }
+    await aDevice.send([
+      {
+        id: randomUUID(),
+        type: 'approval_request',
+        occurredAt: '2026-11-23T08:00:00Z',
+        flowId: randomUUID(),
+        request: (consentEvent() as { request: object }).request,
+        reason: 'please',
+      },
+    ])
+    const requests = (await (await a.owner.request('GET', '/api/v1/approval-requests')).json()) as {
+      items: Array<{ id: string }>
+    }
+    const hook = (await (
+      await a.owner.request('POST', '/api/v1/webhooks', {
+        url: 'https://a.example/hook',
+        format: 'json',
+        events: ['grant.high_risk'],
+      })
+    ).json()) as { id: string }
     Object.assign(seeded, {
+      requestId: requests.items[0]?.id,
+      webhookId: hook.id,
       personId: people.items[0]?.id,
       appId: apps.items[0]?.id,
       deviceId: aDevice.deviceId,
@@ -135,6 +160,84 @@ describe.each(TEST_DB_KINDS)('tenant isolation on %s', (kind) => {
       }
       expect(items.length).toBeGreaterThan(0)
       for (const g of aGrants.items) expect(items.map((i) => i.id)).not.toContain(g.id)
+    },
+    'GET /api/v1/apps/:id': async () => {
+      expect((await b.owner.request('GET', `/api/v1/apps/${seeded.appId}`)).status).toBe(404)
+    },
+    'PUT /api/v1/apps/:id/sanction': async () => {
+      const res = await b.owner.request('PUT', `/api/v1/apps/${seeded.appId}/sanction`, {
+        sanctioned: true,
+        ownerEmail: 'x@b.example',
+        purpose: 'p',
+        expiresAt: null,
+      })
+      expect(res.status).toBe(404)
+    },
+    'GET /api/v1/approval-requests': async () => {
+      const { items } = (await (
+        await b.owner.request('GET', '/api/v1/approval-requests')
+      ).json()) as { items: Array<{ id: string }> }
+      expect(items.map((i) => i.id)).not.toContain(seeded.requestId)
+    },
+    'POST /api/v1/approval-requests/:id/approve': async () => {
+      const res = await b.owner.request(
+        'POST',
+        `/api/v1/approval-requests/${seeded.requestId}/approve`,
+        { ownerEmail: 'x@b.example', purpose: 'p', expiresAt: null, scope: 'everyone' }
+      )
+      expect(res.status).toBe(404)
+    },
+    'POST /api/v1/approval-requests/:id/deny': async () => {
+      expect(
+        (
+          await b.owner.request('POST', `/api/v1/approval-requests/${seeded.requestId}/deny`, {
+            reason: 'no',
+          })
+        ).status
+      ).toBe(404)
+    },
+    'PATCH /api/v1/admins/:id': async () => {
+      const { items } = (await (await a.owner.request('GET', '/api/v1/admins')).json()) as {
+        items: Array<{ id: string }>
+      }
+      expect(
+        (await b.owner.request('PATCH', `/api/v1/admins/${items[0]?.id}`, { role: 'auditor' }))
+          .status
+      ).toBe(404)
+    },
+    'GET /api/v1/webhooks': async () => {
+      const { items } = (await (await b.owner.request('GET', '/api/v1/webhooks')).json()) as {
+        items: Array<{ id: string }>
+      }
+      expect(items.map((i) => i.id)).not.toContain(seeded.webhookId)
+    },
+    'POST /api/v1/webhooks': async () => {
+      await b.owner.request('POST', '/api/v1/webhooks', {
+        url: 'https://b.example/hook',
+        format: 'slack',
+        events: ['grant.high_risk'],
+      })
+      const { items } = (await (await a.owner.request('GET', '/api/v1/webhooks')).json()) as {
+        items: Array<{ url: string }>
+      }
+      expect(items.map((i) => i.url)).not.toContain('https://b.example/hook')
+    },
+    'DELETE /api/v1/webhooks/:id': async () => {
+      expect((await b.owner.request('DELETE', `/api/v1/webhooks/${seeded.webhookId}`)).status).toBe(
+        404
+      )
+    },
+    'GET /api/v1/webhooks/:id/deliveries': async () => {
+      const { items } = (await (
+        await b.owner.request('GET', `/api/v1/webhooks/${seeded.webhookId}/deliveries`)
+      ).json()) as { items: unknown[] }
+      expect(items).toEqual([])
+    },
+    'GET /api/v1/device/requests': async () => {
+      const { items } = (await (
+        await bDevice.request('GET', '/api/v1/device/requests')
+      ).json()) as { items: Array<{ id: string }> }
+      expect(items.map((i) => i.id)).not.toContain(seeded.requestId)
     },
     'GET /api/v1/policy': async () => {
       const policy = (await (await bDevice.request('GET', '/api/v1/policy')).json()) as {

@@ -1,5 +1,6 @@
 // An app on a fresh database with helpers to create organisations, admins and devices.
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { createSecretBox, type SecretBox } from '../../server/domain/secret-box.ts'
 import { createApp } from '../../server/app.ts'
 import { DEFAULT_LIMITS, silentLogger, type Limits } from '../../server/deps.ts'
 import { createAdmin } from '../../server/domain/admin-auth.ts'
@@ -46,6 +47,7 @@ export interface DeviceClient {
 
 export interface TestServer {
   db: TestDatabase
+  secretBox: SecretBox
   app: ReturnType<typeof createApp>
   now: { value: Date }
   createOrg(name?: string): Promise<OrgFixture>
@@ -55,10 +57,11 @@ export interface TestServer {
 export async function createTestServer(
   kind: TestDbKind,
   limits: Partial<Limits> = {},
-  options: { realClock?: boolean } = {}
+  options: { realClock?: boolean; fetch?: typeof fetch } = {}
 ): Promise<TestServer> {
   const db = await createTestDatabase(kind)
   const now = { value: new Date('2026-11-23T09:00:00Z') }
+  const secretBox = createSecretBox(randomBytes(32))
   const app = createApp(
     {
       db: db.db,
@@ -73,6 +76,8 @@ export async function createTestServer(
       secureCookies: true,
       trustProxy: false,
       publicUrl: PUBLIC_URL,
+      secretBox,
+      fetch: options.fetch ?? globalThis.fetch,
     },
     db.ping
   )
@@ -168,7 +173,7 @@ export async function createTestServer(
     }
   }
 
-  return { db, app, now, createOrg, close: () => db.dispose() }
+  return { db, secretBox, app, now, createOrg, close: () => db.dispose() }
 }
 
 /** A consent event as the extension reports it; override any field. */

@@ -15,17 +15,30 @@ import {
 } from 'drizzle-orm'
 import type { ListGrantsQuery } from '../../../shared/api/inventory.ts'
 import type { Provider } from '../../../shared/consent/types.ts'
-import { apps, devices, grants, people } from '../schema/index.ts'
+import { appPolicies, apps, devices, grants, people } from '../schema/index.ts'
+import { explainScope } from '../../../shared/consent/explain-scope.ts'
+import { getPolicy } from '../../domain/policy.ts'
 import type { Db } from '../client.ts'
 
 const RISK_RANK = sql<number>`max(case ${grants.risk} when 'critical' then 4 when 'high' then 3 when 'medium' then 2 else 1 end)`
 const RISK_NAMES = [null, 'low', 'medium', 'high', 'critical'] as const
 
-export async function listApps(
-  db: Db,
-  p: { tenantId: string; q?: string; provider?: Provider; ai?: boolean; sanctioned?: boolean }
-) {
+export interface ListAppsParams {
+  tenantId: string
+  q?: string
+  provider?: Provider
+  ai?: boolean
+  sanctioned?: boolean
+  risk?: string
+  sort?: 'lastSeen' | 'firstSeen' | 'people' | 'risk' | 'name'
+  order?: 'asc' | 'desc'
+  appId?: string
+  now?: Date
+}
+
+export async function listApps(db: Db, p: ListAppsParams) {
   const where: SQL[] = [eq(apps.orgId, p.tenantId)]
+  if (p.appId) where.push(eq(apps.id, p.appId))
   if (p.q) {
     const like = `%${p.q.replace(/[%_\\]/g, '\\$&')}%`
     const match = or(ilike(apps.name, like), ilike(apps.vendor, like), ilike(apps.clientId, like))
@@ -34,6 +47,16 @@ export async function listApps(
   if (p.provider) where.push(eq(apps.provider, p.provider))
   if (p.ai !== undefined) where.push(eq(apps.isAi, p.ai))
   if (p.sanctioned !== undefined) where.push(eq(apps.sanctioned, p.sanctioned))
+  const riskRank = RISK_RANK.mapWith(Number)
+  const people = countDistinct(grants.personId)
+  const sortColumn = {
+    lastSeen: apps.lastSeenAt,
+    firstSeen: apps.firstSeenAt,
+    people,
+    risk: riskRank,
+    name: sql`lower(coalesce(${apps.name}, ${apps.clientId}))`,
+  }[p.sort ?? 'lastSeen']
+  const dir = p.order === 'asc' ? asc : desc
   const rows = await db
     .select({
       id: apps.id,
@@ -46,20 +69,75 @@ export async function listApps(
       category: apps.category,
       sanctioned: apps.sanctioned,
       ownerEmail: apps.ownerEmail,
+      purpose: apps.purpose,
       sanctionExpiresAt: apps.sanctionExpiresAt,
       firstSeenAt: apps.firstSeenAt,
       lastSeenAt: apps.lastSeenAt,
-      people: countDistinct(grants.personId),
+      people,
       activeGrants:
         sql<number>`count(${grants.id}) filter (where ${grants.status} = 'active')`.mapWith(Number),
-      riskRank: RISK_RANK.mapWith(Number),
+      riskRank,
+      policy: sql<
+        string | null
+      >`(select ${appPolicies.action} from ${appPolicies} where ${appPolicies.appId} = ${apps.id} and ${appPolicies.personId} is null)`,
     })
     .from(apps)
     .leftJoin(grants, and(eq(grants.appId, apps.id), eq(grants.orgId, apps.orgId)))
     .where(and(...where))
     .groupBy(apps.id)
-    .orderBy(desc(apps.lastSeenAt))
-  return rows.map(({ riskRank, ...r }) => ({ ...r, highestRisk: RISK_NAMES[riskRank] ?? null }))
+    .orderBy(dir(sortColumn), dir(apps.id))
+  const now = (p.now ?? new Date()).getTime()
+  const items = rows.map(({ riskRank, ...r }) => ({
+    ...r,
+    highestRisk: RISK_NAMES[riskRank] ?? null,
+    sanctionExpired:
+      r.sanctioned && r.sanctionExpiresAt !== null && r.sanctionExpiresAt.getTime() < now,
+  }))
+  return p.risk ? items.filter((a) => a.highestRisk === p.risk) : items
+}
+
+/** One app: what it can do (explained union of its grants' scopes), who granted it, its policy. */
+export async function getApp(db: Db, p: { tenantId: string; appId: string; now?: Date }) {
+  const [app] = await listApps(db, { tenantId: p.tenantId, appId: p.appId, now: p.now })
+  if (!app) return null
+  const appGrants = await db
+    .select({
+      id: grants.id,
+      personId: grants.personId,
+      personEmail: people.email,
+      account: grants.account,
+      status: grants.status,
+      risk: grants.risk,
+      scopes: grants.scopes,
+      offlineAccess: grants.offlineAccess,
+      firstSeenAt: grants.firstSeenAt,
+      lastSeenAt: grants.lastSeenAt,
+    })
+    .from(grants)
+    .leftJoin(people, eq(people.id, grants.personId))
+    .where(and(eq(grants.orgId, p.tenantId), eq(grants.appId, p.appId)))
+    .orderBy(desc(grants.lastSeenAt))
+  const order = ['critical', 'high', 'medium', 'low']
+  const scopes = [
+    ...new Set(appGrants.filter((g) => g.status !== 'denied').flatMap((g) => g.scopes)),
+  ]
+    .map((scope) => explainScope(app.provider as Provider, scope))
+    .sort((a, b) => order.indexOf(a.risk) - order.indexOf(b.risk))
+  const requested = scopes.length
+    ? []
+    : [...new Set(appGrants.flatMap((g) => g.scopes))].map((scope) =>
+        explainScope(app.provider as Provider, scope)
+      )
+  const { policy } = await getPolicy(db, p.tenantId)
+  const rule = policy.apps.find((r) => r.provider === app.provider && r.clientId === app.clientId)
+  const effective =
+    rule?.action ?? (app.highestRisk ? policy.byRisk[app.highestRisk] : policy.byRisk.low)
+  return {
+    app,
+    scopes: scopes.length ? scopes : requested,
+    grants: appGrants,
+    policy: { action: rule?.action ?? null, effective },
+  }
 }
 
 /** Opaque keyset cursor: the sort value and id of the last row of the previous page. */
@@ -189,7 +267,8 @@ export async function getPerson(db: Db, p: { tenantId: string; personId: string 
   return { ...person, grants: personGrants, devices: personDevices }
 }
 
-export async function getSummary(db: Db, p: { tenantId: string }) {
+export async function getSummary(db: Db, p: { tenantId: string; now?: Date }) {
+  const now = p.now ?? new Date()
   const [a] = await db
     .select({
       aiApps: sql<number>`count(*) filter (where ${apps.isAi})`.mapWith(Number),
@@ -224,7 +303,59 @@ export async function getSummary(db: Db, p: { tenantId: string }) {
     })
     .from(devices)
     .where(eq(devices.orgId, p.tenantId))
-  return { ...a, ...g, ...d }
+  const [e] = await db
+    .select({ expiredSanctions: count() })
+    .from(apps)
+    .where(
+      and(eq(apps.orgId, p.tenantId), eq(apps.sanctioned, true), lt(apps.sanctionExpiresAt, now))
+    )
+  const aiActive = and(
+    eq(grants.orgId, p.tenantId),
+    eq(grants.status, 'active'),
+    eq(apps.isAi, true)
+  )
+  const riskRows = await db
+    .select({ risk: grants.risk, count: count() })
+    .from(grants)
+    .innerJoin(apps, eq(apps.id, grants.appId))
+    .where(aiActive)
+    .groupBy(grants.risk)
+  const byRisk = { low: 0, medium: 0, high: 0, critical: 0 }
+  for (const r of riskRows) byRisk[r.risk] = r.count
+  const byProvider = await db
+    .select({ provider: grants.provider, count: count() })
+    .from(grants)
+    .innerJoin(apps, eq(apps.id, grants.appId))
+    .where(aiActive)
+    .groupBy(grants.provider)
+    .orderBy(desc(count()))
+  // New AI grants per week (weeks start on Monday), the last 26 weeks, empty weeks included.
+  const since = new Date(now.getTime() - 26 * 7 * 86_400_000)
+  const weekRows = await db
+    .select({
+      week: sql<string>`to_char(date_trunc('week', ${grants.firstSeenAt}), 'YYYY-MM-DD')`,
+      count: count(),
+    })
+    .from(grants)
+    .innerJoin(apps, eq(apps.id, grants.appId))
+    .where(and(eq(grants.orgId, p.tenantId), eq(apps.isAi, true), gt(grants.firstSeenAt, since)))
+    .groupBy(sql`1`)
+  const perWeek = new Map(weekRows.map((w) => [w.week, w.count]))
+  const monday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
+  monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7))
+  const grantsOverTime = Array.from({ length: 26 }, (_, i) => {
+    const week = new Date(monday.getTime() - (25 - i) * 7 * 86_400_000).toISOString().slice(0, 10)
+    return { week, count: perWeek.get(week) ?? 0 }
+  })
+  return {
+    ...a,
+    ...g,
+    ...d,
+    expiredSanctions: e?.expiredSanctions ?? 0,
+    byRisk,
+    byProvider,
+    grantsOverTime,
+  }
 }
 
 /** The grants of a device's employee (or, without one, those the device reported). */

@@ -98,6 +98,9 @@ export const approvalRequests = pgTable(
     reason: text('reason').notNull(),
     status: text('status').notNull().default('open'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decidedBy: uuid('decided_by'),
+    decisionNote: text('decision_note'),
   },
   (t) => [
     unique('approval_requests_org_event_uq').on(t.orgId, t.eventId),

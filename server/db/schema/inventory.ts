@@ -44,6 +44,8 @@ export const apps = pgTable(
     ownerEmail: text('owner_email'),
     purpose: text('purpose'),
     sanctionExpiresAt: timestamp('sanction_expires_at', { withTimezone: true }),
+    /** When the expiry alert went out (once per expiry). */
+    sanctionExpiryAlertedAt: timestamp('sanction_expiry_alerted_at', { withTimezone: true }),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
   },

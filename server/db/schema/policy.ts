@@ -2,6 +2,7 @@
 import { pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { organisations } from './organisations.ts'
 import { apps } from './inventory.ts'
+import { people } from './people.ts'
 
 export const policyAction = pgEnum('policy_action', ['allow', 'warn', 'justify', 'block'])
 
@@ -27,8 +28,10 @@ export const appPolicies = pgTable(
     appId: uuid('app_id')
       .notNull()
       .references(() => apps.id),
+    /** Null: the rule for everyone; set: an exception for one person (an approved request). */
+    personId: uuid('person_id').references(() => people.id),
     action: policyAction('action').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique('app_policies_org_app_uq').on(t.orgId, t.appId)]
+  (t) => [unique('app_policies_org_app_uq').on(t.orgId, t.appId, t.personId).nullsNotDistinct()]
 )

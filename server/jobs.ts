@@ -1,0 +1,36 @@
+// Periodic work of every server process: deliver due webhook alerts, notice expired sanctions.
+// Safe with several processes: deliveries are claimed with SKIP LOCKED, expiries atomically.
+import type { Deps } from './deps.ts'
+import { alertExpiredSanctions } from './domain/apps.ts'
+import { deliverDueAlerts } from './domain/webhooks.ts'
+
+export function startJobs(deps: Deps, intervalMs = 5_000) {
+  let running: Promise<void> | null = null
+  let lastExpiryCheck = 0
+  async function tick() {
+    try {
+      const now = deps.clock()
+      if (now.getTime() - lastExpiryCheck > 60_000) {
+        lastExpiryCheck = now.getTime()
+        await alertExpiredSanctions(deps.db, now)
+      }
+      while ((await deliverDueAlerts(deps)) > 0) {
+        // keep going while there is a backlog
+      }
+    } catch (error) {
+      deps.log.error('background job failed', { error: (error as Error).stack ?? String(error) })
+    }
+  }
+  const timer = setInterval(() => {
+    running ??= tick().finally(() => {
+      running = null
+    })
+  }, intervalMs)
+  timer.unref()
+  return {
+    async stop() {
+      clearInterval(timer)
+      await running
+    },
+  }
+}

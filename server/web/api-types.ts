@@ -1,0 +1,243 @@
+// The JSON shapes the admin app reads from /api/v1 (mirrors server/routes and server/db/queries).
+export type Role = 'owner' | 'admin' | 'offboarding' | 'auditor'
+export type Risk = 'low' | 'medium' | 'high' | 'critical'
+export type PolicyAction = 'allow' | 'warn' | 'justify' | 'block'
+export type GrantStatus = 'active' | 'denied' | 'revocation_pending' | 'revoked' | 'revoke_failed'
+
+export const ROLES: readonly Role[] = ['owner', 'admin', 'offboarding', 'auditor']
+export const RISKS: readonly Risk[] = ['low', 'medium', 'high', 'critical']
+export const POLICY_ACTIONS: readonly PolicyAction[] = ['allow', 'warn', 'justify', 'block']
+
+export interface Me {
+  id: string
+  email: string
+  name: string
+  role: Role
+  orgId: string
+  orgName: string
+  csrfToken: string
+}
+
+export interface Summary {
+  aiApps: number
+  unsanctionedAiApps: number
+  apps: number
+  activeGrants: number
+  peopleWithAiGrants: number
+  highRiskGrants: number
+  devices: number
+  expiredSanctions?: number
+  grantsOverTime?: { week: string; count: number }[]
+  byRisk?: Record<Risk, number>
+  byProvider?: { provider: string; count: number }[]
+}
+
+export interface AppRow {
+  id: string
+  provider: string
+  clientId: string
+  name: string | null
+  vendor: string | null
+  toolId: string | null
+  isAi: boolean
+  category: string | null
+  sanctioned: boolean
+  ownerEmail: string | null
+  sanctionExpiresAt: string | null
+  sanctionExpired?: boolean
+  policy?: PolicyAction | null
+  purpose?: string | null
+  firstSeenAt: string
+  lastSeenAt: string
+  people: number
+  activeGrants: number
+  highestRisk: Risk | null
+}
+
+export interface ExplainedScopeRow {
+  scope: string
+  audience?: string | null
+  known: boolean
+  resource: string
+  access: string
+  description: string
+  risk: Risk
+}
+
+export interface AppGrantRow {
+  id: string
+  personId: string | null
+  personEmail: string | null
+  account: string
+  status: GrantStatus
+  risk: Risk
+  scopes: string[]
+  firstSeenAt: string
+  lastSeenAt: string
+}
+
+export interface AppDetail {
+  app: AppRow
+  scopes: ExplainedScopeRow[]
+  grants: AppGrantRow[]
+  policy: { action: PolicyAction | null; effective: PolicyAction }
+}
+
+export interface GrantRow {
+  id: string
+  appId: string
+  appName: string | null
+  clientId: string
+  isAi: boolean
+  personId: string | null
+  personEmail: string | null
+  account: string
+  provider: string
+  scopes: string[]
+  risk: Risk
+  offlineAccess: boolean
+  status: GrantStatus
+  source: 'extension' | 'provider_api'
+  firstSeenAt: string
+  lastSeenAt: string
+}
+
+export interface PersonRow {
+  id: string
+  email: string
+  name: string | null
+  status: string
+  departureDate: string | null
+  activeGrants: number
+}
+
+export interface PersonDetail {
+  id: string
+  email: string
+  name: string | null
+  status: string
+  departureDate: string | null
+  grants: GrantRow[]
+  devices: {
+    id: string
+    browser: string | null
+    enrolledAt: string
+    lastSeenAt: string | null
+    revokedAt: string | null
+  }[]
+}
+
+export interface EnrollmentTokenRow {
+  id: string
+  label: string
+  expiresAt: string
+  revokedAt: string | null
+  uses: number
+  createdAt: string
+}
+
+export interface CreatedToken {
+  id: string
+  token: string
+  label: string
+  expiresAt: string
+}
+
+export interface DeviceRow {
+  id: string
+  email: string | null
+  personId: string | null
+  browser: string | null
+  extensionVersion: string | null
+  enrolledAt: string
+  lastSeenAt: string | null
+  revokedAt: string | null
+}
+
+export interface OrgPolicy {
+  byRisk: Record<Risk, PolicyAction>
+  apps: { provider: string; clientId: string; action: PolicyAction }[]
+  updatedAt: string | null
+}
+
+export interface AuditEntry {
+  orgId: string
+  seq: number
+  at: string
+  actorType: string
+  actorId: string | null
+  action: string
+  subjectType: string | null
+  subjectId: string | null
+  data: unknown
+  prevHash: string
+  hash: string
+}
+
+export type AuditVerification =
+  | { ok: true; entries: number; lastHash: string | null }
+  | { ok: false; entries: number; firstBroken: { seq: number; reason: string } }
+
+export interface AdminRow {
+  id: string
+  email: string
+  name: string
+  role: Role
+  disabledAt: string | null
+  createdAt: string
+}
+
+export type RequestStatus = 'open' | 'approved' | 'denied'
+
+export interface ApprovalRequest {
+  id: string
+  personEmail: string | null
+  provider: string
+  clientId: string
+  appName: string | null
+  appId: string | null
+  scopes: string[]
+  reason: string
+  status: RequestStatus
+  createdAt: string
+  decidedAt: string | null
+  decidedBy: string | null
+  decisionNote: string | null
+}
+
+export interface ApproveInput {
+  ownerEmail: string
+  purpose: string
+  expiresAt: string | null
+  scope: 'requester' | 'everyone'
+}
+
+export const WEBHOOK_EVENTS = ['grant.high_risk', 'sanction.expired', 'approval.requested'] as const
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
+
+export interface Webhook {
+  id: string
+  url: string
+  format: 'json' | 'slack'
+  events: WebhookEvent[]
+  createdAt: string
+  disabledAt: string | null
+}
+
+export interface WebhookDelivery {
+  id: string
+  event: string
+  status: 'pending' | 'delivered' | 'failed' | 'dead'
+  attempts: number
+  lastStatus: number | null
+  lastError: string | null
+  createdAt: string
+  deliveredAt: string | null
+}
+
+export interface SanctionInput {
+  sanctioned: boolean
+  ownerEmail: string | null
+  purpose: string | null
+  expiresAt: string | null
+}

@@ -1,0 +1,198 @@
+// The admin API client: same-origin JSON fetches, the CSRF header on writes, server errors surfaced.
+import type {
+  AdminRow,
+  AppDetail,
+  AppRow,
+  ApprovalRequest,
+  ApproveInput,
+  AuditEntry,
+  AuditVerification,
+  CreatedToken,
+  DeviceRow,
+  EnrollmentTokenRow,
+  GrantRow,
+  Me,
+  OrgPolicy,
+  PersonDetail,
+  PersonRow,
+  PolicyAction,
+  RequestStatus,
+  Risk,
+  Role,
+  SanctionInput,
+  Summary,
+  Webhook,
+  WebhookDelivery,
+  WebhookEvent,
+} from './api-types.ts'
+
+export const API_BASE = '/api/v1'
+
+/** A failed call: the server's error code and message, or a network failure (status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+export type QueryValue = string | number | boolean | null | undefined
+export type Query = Record<string, QueryValue>
+
+/** `?a=1&b=x` from the set values only ('' and null/undefined are left out). */
+export function toQueryString(query: Query = {}): string {
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue
+    params.set(key, String(value))
+  }
+  const text = params.toString()
+  return text ? `?${text}` : ''
+}
+
+export interface ApiOptions {
+  fetch?: typeof fetch
+  /** Called when a call other than login / me answers 401: the session ended. */
+  onUnauthorized?: () => void
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD'])
+
+export function createApi(options: ApiOptions = {}) {
+  const send = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  let csrfToken: string | null = null
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' }
+    if (!SAFE_METHODS.has(method)) {
+      // Always JSON on writes: the server's CSRF check treats a missing type as a form post.
+      headers['Content-Type'] = 'application/json'
+      if (csrfToken) headers['X-CSRF-Token'] = csrfToken
+    }
+    let res: Response
+    try {
+      res = await send(`${API_BASE}${path}`, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    } catch {
+      throw new ApiError(
+        0,
+        'network_error',
+        'Could not reach the Consentry server. Check your connection and try again.'
+      )
+    }
+    const text = await res.text()
+    let json: unknown = null
+    try {
+      json = text ? JSON.parse(text) : null
+    } catch {
+      json = null
+    }
+    if (!res.ok) {
+      const error = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error
+      const code = typeof error?.code === 'string' ? error.code : 'http_error'
+      const message =
+        typeof error?.message === 'string' && error.message
+          ? error.message
+          : `The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`
+      if (res.status === 401 && path !== '/auth/login' && path !== '/auth/me') {
+        csrfToken = null
+        options.onUnauthorized?.()
+      }
+      throw new ApiError(res.status, code, message)
+    }
+    return json as T
+  }
+
+  const get = <T>(path: string, query?: Query) =>
+    request<T>('GET', `${path}${toQueryString(query)}`)
+  const remember = (me: Me) => {
+    csrfToken = me.csrfToken
+    return me
+  }
+
+  return {
+    get csrfToken() {
+      return csrfToken
+    },
+    me: () => get<Me>('/auth/me').then(remember),
+    login: (email: string, password: string) =>
+      request<Me>('POST', '/auth/login', { email, password }).then(remember),
+    logout: async () => {
+      try {
+        await request<{ ok: true }>('POST', '/auth/logout')
+      } finally {
+        csrfToken = null
+      }
+    },
+
+    summary: () => get<Summary>('/summary'),
+    listApps: (query: Query) => get<{ items: AppRow[] }>('/apps', query),
+    getApp: (id: string) => get<AppDetail>(`/apps/${encodeURIComponent(id)}`),
+    setSanction: (id: string, input: SanctionInput) =>
+      request<{ app: AppRow }>('PUT', `/apps/${encodeURIComponent(id)}/sanction`, input),
+    listGrants: (query: Query) =>
+      get<{ items: GrantRow[]; nextCursor: string | null }>('/grants', query),
+    listPeople: (query: Query) => get<{ items: PersonRow[] }>('/people', query),
+    getPerson: (id: string) => get<PersonDetail>(`/people/${encodeURIComponent(id)}`),
+
+    listTokens: () => get<{ items: EnrollmentTokenRow[] }>('/enrollment-tokens'),
+    createToken: (label: string, expiresInHours: number) =>
+      request<CreatedToken>('POST', '/enrollment-tokens', { label, expiresInHours }),
+    revokeToken: (id: string) =>
+      request<{ ok: true }>('DELETE', `/enrollment-tokens/${encodeURIComponent(id)}`),
+    listDevices: () => get<{ items: DeviceRow[] }>('/devices'),
+    revokeDevice: (id: string) =>
+      request<{ ok: true }>('POST', `/devices/${encodeURIComponent(id)}/revoke`),
+
+    getPolicy: () => get<OrgPolicy>('/admin/policy'),
+    setRiskPolicy: (byRisk: Record<Risk, PolicyAction>) =>
+      request<OrgPolicy>('PUT', '/admin/policy/risk', byRisk),
+    setAppPolicy: (appId: string, action: PolicyAction | null) =>
+      request<OrgPolicy>('PUT', `/admin/policy/apps/${encodeURIComponent(appId)}`, { action }),
+
+    listRequests: (status: RequestStatus) =>
+      get<{ items: ApprovalRequest[] }>('/approval-requests', { status }),
+    approveRequest: (id: string, input: ApproveInput) =>
+      request<unknown>('POST', `/approval-requests/${encodeURIComponent(id)}/approve`, input),
+    denyRequest: (id: string, reason: string) =>
+      request<unknown>('POST', `/approval-requests/${encodeURIComponent(id)}/deny`, { reason }),
+
+    listAudit: (query: Query) => get<{ items: AuditEntry[] }>('/audit', query),
+    verifyAudit: () => get<AuditVerification>('/audit/verify'),
+
+    listAdmins: () => get<{ items: AdminRow[] }>('/admins'),
+    createAdmin: (input: { email: string; name: string; role: Role; password: string }) =>
+      request<{ id: string }>('POST', '/admins', input),
+    updateAdmin: (id: string, patch: { role?: Role; disabled?: boolean }) =>
+      request<unknown>('PATCH', `/admins/${encodeURIComponent(id)}`, patch),
+
+    listWebhooks: () => get<{ items: Webhook[] }>('/webhooks'),
+    createWebhook: (input: { url: string; format: 'json' | 'slack'; events: WebhookEvent[] }) =>
+      request<{ id: string; secret: string | null }>('POST', '/webhooks', input),
+    deleteWebhook: (id: string) =>
+      request<unknown>('DELETE', `/webhooks/${encodeURIComponent(id)}`),
+    listDeliveries: (id: string) =>
+      get<{ items: WebhookDelivery[] }>(`/webhooks/${encodeURIComponent(id)}/deliveries`),
+  }
+}
+
+export type Api = ReturnType<typeof createApi>
+
+/** A download link for the audit log export (a plain GET: the session cookie goes along). */
+export function auditExportUrl(query: Query, format: 'jsonl' | 'csv'): string {
+  return `${API_BASE}/audit${toQueryString({ ...query, format, limit: 10000 })}`
+}
+
+/** The message to show for any thrown value. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message
+  return String(error)
+}
