@@ -19,6 +19,11 @@ import { appsRoutes } from './routes/apps.ts'
 import { approvalRequestsRoutes } from './routes/approval-requests.ts'
 import { grantsRoutes, peopleRoutes, summaryRoutes } from './routes/inventory.ts'
 import { webhooksRoutes } from './routes/webhooks.ts'
+import { createWebRoutes } from './routes/web.ts'
+import { fileURLToPath } from 'node:url'
+
+/** Where `npm run build:web` puts the admin web app. */
+export const WEB_DIST = fileURLToPath(new URL('./web/dist', import.meta.url))
 import { adminPolicy, devicePolicy } from './routes/policy.ts'
 import { setupPage } from './routes/setup-page.ts'
 
@@ -75,6 +80,8 @@ export function createApp(deps: Deps, ping: () => Promise<boolean>) {
     .route('/api/v1/audit', audit)
     .route('/api/v1/approval-requests', approvalRequestsRoutes)
     .route('/api/v1/webhooks', webhooksRoutes)
+    // Last: the admin web app answers every other GET (client-side routes).
+    .route('/', createWebRoutes(WEB_DIST))
 }
 
 export type AppType = ReturnType<typeof createApp>

@@ -333,6 +333,7 @@ describe.each(TEST_DB_KINDS)('tenant isolation on %s', (kind) => {
   }
   /** Routes that act before any organisation is known. */
   const PUBLIC = new Set([
+    'GET /*', // the admin web app's static files: no organisation data
     'GET /setup',
     'POST /setup',
     'GET /healthz',
