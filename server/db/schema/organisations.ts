@@ -4,6 +4,8 @@ import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 export const organisations = pgTable('organisations', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
+  /** What happens when a leaver's case falls due: notify (alert only), plan, or auto (revocation). */
+  offboardingMode: text('offboarding_mode').notNull().default('notify'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 })
 
