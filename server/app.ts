@@ -20,6 +20,7 @@ import { approvalRequestsRoutes } from './routes/approval-requests.ts'
 import { grantsRoutes, peopleRoutes, summaryRoutes } from './routes/inventory.ts'
 import { webhooksRoutes } from './routes/webhooks.ts'
 import { feeds } from './routes/feeds.ts'
+import { leavers } from './routes/leavers.ts'
 import { createWebRoutes } from './routes/web.ts'
 import { fileURLToPath } from 'node:url'
 
@@ -82,6 +83,7 @@ export function createApp(deps: Deps, ping: () => Promise<boolean>) {
     .route('/api/v1/approval-requests', approvalRequestsRoutes)
     .route('/api/v1/webhooks', webhooksRoutes)
     .route('/api/v1/feeds', feeds)
+    .route('/api/v1/leavers', leavers)
     // Last: the admin web app answers every other GET (client-side routes).
     .route('/', createWebRoutes(WEB_DIST))
 }

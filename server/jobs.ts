@@ -1,8 +1,10 @@
-// Periodic work of every server process: deliver due webhook alerts, notice expired sanctions.
+// Periodic work of every server process: deliver due webhook alerts, notice expired sanctions,
+// move offboarding cases that fell due.
 // Safe with several processes: deliveries are claimed with SKIP LOCKED, expiries atomically.
 import type { Deps } from './deps.ts'
 import { alertExpiredSanctions } from './domain/apps.ts'
 import { deliverDueAlerts } from './domain/webhooks.ts'
+import { advanceDueCases } from './domain/advance-due-cases.ts'
 
 export function startJobs(deps: Deps, intervalMs = 5_000) {
   let running: Promise<void> | null = null
@@ -13,6 +15,9 @@ export function startJobs(deps: Deps, intervalMs = 5_000) {
       if (now.getTime() - lastExpiryCheck > 60_000) {
         lastExpiryCheck = now.getTime()
         await alertExpiredSanctions(deps.db, now)
+        while ((await advanceDueCases(deps.db, now)) > 0) {
+          // cases fall due in bulk on a Monday; keep going
+        }
       }
       while ((await deliverDueAlerts(deps)) > 0) {
         // keep going while there is a backlog

@@ -9,7 +9,12 @@ import { appendAudit } from './audit-chain.ts'
 import type { Actor } from './enrollment.ts'
 import type { SecretBox } from './secret-box.ts'
 
-export const ALERT_EVENTS = ['grant.high_risk', 'sanction.expired', 'approval.requested'] as const
+export const ALERT_EVENTS = [
+  'grant.high_risk',
+  'sanction.expired',
+  'approval.requested',
+  'leaver.due',
+] as const
 export type AlertEvent = (typeof ALERT_EVENTS)[number]
 export const MAX_ATTEMPTS = 8
 const LEASE_MS = 60_000
@@ -158,6 +163,8 @@ function slackText(event: string, data: Record<string, unknown>): string {
       return `:warning: ${d.personEmail ?? 'Someone'} granted ${d.appName ?? d.clientId} (${d.provider}) ${d.risk}-risk access`
     case 'sanction.expired':
       return `:hourglass: The sanction of ${d.appName ?? d.clientId} expired (owner: ${d.ownerEmail ?? 'none'})`
+    case 'leaver.due':
+      return `:wave: ${d.email ?? 'A leaver'} leaves on ${d.dueDate ?? 'today'}: open their offboarding case`
     case 'approval.requested':
       return `:raising_hand: ${d.personEmail ?? 'An employee'} asks to use ${d.appName ?? d.clientId}: "${d.reason ?? ''}"`
     default:

@@ -5,6 +5,7 @@ import { ListGrantsQuery, ListPeopleQuery } from '../../shared/api/inventory.ts'
 import type { AppEnv } from '../app-env.ts'
 import { getPerson, getSummary, listGrants, listPeople } from '../db/queries/inventory.ts'
 import { requireAdmin } from '../middleware/auth.ts'
+import { countLeaversWithLiveGrants } from '../domain/offboarding-case.ts'
 import { apiError } from '../middleware/errors.ts'
 import { validate } from '../middleware/validate.ts'
 
@@ -40,10 +41,10 @@ export const peopleRoutes = new Hono<AppEnv>()
     return person ? c.json(person) : apiError(c, 404, 'not_found', 'No such person')
   })
 
-export const summaryRoutes = new Hono<AppEnv>()
-  .use(requireAdmin)
-  .get('/', async (c) =>
-    c.json(
-      await getSummary(c.var.deps.db, { tenantId: c.var.admin.orgId, now: c.var.deps.clock() })
-    )
-  )
+export const summaryRoutes = new Hono<AppEnv>().use(requireAdmin).get('/', async (c) => {
+  const p = { tenantId: c.var.admin.orgId, now: c.var.deps.clock() }
+  return c.json({
+    ...(await getSummary(c.var.deps.db, p)),
+    leaversWithLiveGrants: await countLeaversWithLiveGrants(c.var.deps.db, p),
+  })
+})

@@ -45,6 +45,8 @@ export const CreateWebhook = z
         return url.protocol === 'https:' || ['localhost', '127.0.0.1'].includes(url.hostname)
       }, 'must be https (http only for localhost)'),
     format: z.enum(['json', 'slack']),
-    events: z.array(z.enum(['grant.high_risk', 'sanction.expired', 'approval.requested'])).min(1),
+    events: z
+      .array(z.enum(['grant.high_risk', 'sanction.expired', 'approval.requested', 'leaver.due']))
+      .min(1),
   })
   .strict()

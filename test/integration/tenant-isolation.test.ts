@@ -12,6 +12,7 @@ import {
 import { TEST_DB_KINDS } from '../support/test-db.ts'
 
 interface Seeded {
+  scimTokenId: string
   requestId: string
   webhookId: string
   personId: string
@@ -74,7 +75,11 @@ describe.each(TEST_DB_KINDS)('tenant isolation on %s', (kind) => {
         events: ['grant.high_risk'],
       })
     ).json()) as { id: string }
+    const scimToken = (await (
+      await a.owner.request('POST', '/api/v1/feeds/scim-tokens', { label: 'a' })
+    ).json()) as { id: string }
     Object.assign(seeded, {
+      scimTokenId: scimToken.id,
       requestId: requests.items[0]?.id,
       webhookId: hook.id,
       personId: people.items[0]?.id,
@@ -238,6 +243,73 @@ describe.each(TEST_DB_KINDS)('tenant isolation on %s', (kind) => {
         await bDevice.request('GET', '/api/v1/device/requests')
       ).json()) as { items: Array<{ id: string }> }
       expect(items.map((i) => i.id)).not.toContain(seeded.requestId)
+    },
+    'GET /api/v1/feeds': async () => {
+      const feeds = (await (await b.owner.request('GET', '/api/v1/feeds')).json()) as {
+        scimTokens: Array<{ id: string }>
+      }
+      expect(feeds.scimTokens.map((t) => t.id)).not.toContain(seeded.scimTokenId)
+    },
+    'POST /api/v1/feeds/scim-tokens': async () => {
+      await b.owner.request('POST', '/api/v1/feeds/scim-tokens', { label: 'b-token' })
+      const feeds = (await (await a.owner.request('GET', '/api/v1/feeds')).json()) as {
+        scimTokens: Array<{ label: string }>
+      }
+      expect(feeds.scimTokens.map((t) => t.label)).not.toContain('b-token')
+    },
+    'DELETE /api/v1/feeds/scim-tokens/:id': async () => {
+      expect(
+        (await b.owner.request('DELETE', `/api/v1/feeds/scim-tokens/${seeded.scimTokenId}`)).status
+      ).toBe(404)
+    },
+    'POST /api/v1/feeds/hr-secret': async () => {
+      expect((await b.owner.request('POST', '/api/v1/feeds/hr-secret')).status).toBe(201)
+      const feeds = (await (await a.owner.request('GET', '/api/v1/feeds')).json()) as {
+        hrSecretSet: boolean
+      }
+      expect(feeds.hrSecretSet).toBe(false)
+    },
+    'PUT /api/v1/feeds/ssf': async () => {
+      await b.owner.request('PUT', '/api/v1/feeds/ssf', {
+        issuer: 'https://idp.b.example',
+        audience: 'b',
+        jwksUrl: 'https://idp.b.example/jwks',
+      })
+      const feeds = (await (await a.owner.request('GET', '/api/v1/feeds')).json()) as {
+        ssf: unknown
+      }
+      expect(feeds.ssf).toBeNull()
+    },
+    'GET /api/v1/leavers': async () => {
+      const { items } = (await (await b.owner.request('GET', '/api/v1/leavers')).json()) as {
+        items: Array<{ personId: string }>
+      }
+      expect(items.map((i) => i.personId)).not.toContain(seeded.personId)
+    },
+    'GET /api/v1/leavers/:personId': async () => {
+      expect((await b.owner.request('GET', `/api/v1/leavers/${seeded.personId}`)).status).toBe(404)
+    },
+    'POST /api/v1/leavers': async () => {
+      await b.owner.request('POST', '/api/v1/leavers', {
+        email: 'alice@a.example',
+        departureDate: '2026-12-01',
+      })
+      const person = (await (
+        await a.owner.request('GET', `/api/v1/people/${seeded.personId}`)
+      ).json()) as { status: string }
+      expect(person.status).toBe('active')
+    },
+    'POST /api/v1/leavers/import': async () => {
+      await b.owner.request(
+        'POST',
+        '/api/v1/leavers/import',
+        'email,departure_date\nalice@a.example,2026-12-01\n',
+        { 'content-type': 'text/csv' }
+      )
+      const { items } = (await (await a.owner.request('GET', '/api/v1/leavers')).json()) as {
+        items: unknown[]
+      }
+      expect(items).toEqual([])
     },
     'GET /api/v1/policy': async () => {
       const policy = (await (await bDevice.request('GET', '/api/v1/policy')).json()) as {

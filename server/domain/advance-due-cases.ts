@@ -1,0 +1,73 @@
+// The offboarding scheduler: cases whose leaving date has come are claimed (FOR UPDATE SKIP
+// LOCKED, so any number of server processes can run it) and moved forward per the org's mode.
+import { and, eq, inArray, sql } from 'drizzle-orm'
+import { offboardingCases, organisations, people } from '../db/schema/index.ts'
+import type { Db } from '../db/client.ts'
+import { appendAudit } from './audit-chain.ts'
+import { isoDay } from './leavers.ts'
+import { enqueueAlert } from './webhooks.ts'
+
+export async function advanceDueCases(db: Db, now: Date, limit = 50): Promise<number> {
+  const today = isoDay(now)
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({
+        id: offboardingCases.id,
+        orgId: offboardingCases.orgId,
+        personId: offboardingCases.personId,
+        dueDate: offboardingCases.dueDate,
+        history: offboardingCases.history,
+        mode: organisations.offboardingMode,
+        email: people.email,
+      })
+      .from(offboardingCases)
+      .innerJoin(organisations, eq(organisations.id, offboardingCases.orgId))
+      .innerJoin(people, eq(people.id, offboardingCases.personId))
+      .where(and(eq(offboardingCases.state, 'open'), sql`${offboardingCases.dueDate} <= ${today}`))
+      .limit(limit)
+      .for('update', { of: offboardingCases, skipLocked: true })
+    for (const c of due) {
+      // Only "notify" acts today; "plan" and "auto" need the revocation engine and say so.
+      const note =
+        c.mode === 'notify'
+          ? 'leaving date reached: offboarding staff notified'
+          : `leaving date reached: mode "${c.mode}" needs provider connections; staff notified instead`
+      await tx
+        .update(offboardingCases)
+        .set({
+          state: 'in_progress',
+          updatedAt: now,
+          history: [...c.history, { at: now.toISOString(), by: 'scheduler', note }],
+        })
+        .where(eq(offboardingCases.id, c.id))
+      await tx
+        .update(people)
+        .set({ status: 'left', updatedAt: now })
+        .where(and(eq(people.id, c.personId), inArray(people.status, ['leaving', 'active'])))
+      const data = {
+        caseId: c.id,
+        personId: c.personId,
+        email: c.email,
+        dueDate: c.dueDate,
+        mode: c.mode,
+      }
+      await appendAudit(
+        tx,
+        c.orgId,
+        [
+          {
+            actorType: 'system',
+            actorId: null,
+            action: 'case.due',
+            subjectType: 'offboarding_case',
+            subjectId: c.id,
+            data,
+          },
+        ],
+        now
+      )
+      await enqueueAlert(tx, c.orgId, 'leaver.due', data, now)
+    }
+    return due.length
+  })
+}

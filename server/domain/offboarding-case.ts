@@ -1,0 +1,212 @@
+// A leaver's offboarding case: every grant whose account is theirs (by the reporting device's
+// employee, the provider account on the consent, and their aliases), split into what an admin can
+// revoke and what needs a manual follow-up, plus the apps they own that are now orphaned.
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import {
+  apps,
+  devices,
+  grants,
+  offboardingCases,
+  people,
+  personAliases,
+} from '../db/schema/index.ts'
+import type { Db } from '../db/client.ts'
+import { isoDay } from './leavers.ts'
+
+/** Providers whose admin APIs can revoke a user's grants (connectors: see the revocation issue). */
+export const ADMIN_REVOCABLE = new Set(['google', 'microsoft', 'github', 'slack', 'okta'])
+const LIVE = ['active', 'revocation_pending', 'revoke_failed'] as const
+const CONSUMER_DOMAINS = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'yahoo.com',
+  'icloud.com',
+  'me.com',
+  'proton.me',
+  'protonmail.com',
+  'aol.com',
+  'gmx.com',
+  'gmx.de',
+  'web.de',
+])
+
+const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase()
+
+/** Grants of a person, found through every way an account can be theirs. */
+async function correlatedGrants(db: Db, orgId: string, personId: string, emails: string[]) {
+  const theirDevices = await db
+    .select({ id: devices.id })
+    .from(devices)
+    .where(and(eq(devices.orgId, orgId), eq(devices.personId, personId)))
+  const ways: SQL[] = [eq(grants.personId, personId)]
+  if (emails.length) ways.push(inArray(sql`lower(${grants.account})`, emails))
+  if (theirDevices.length)
+    ways.push(
+      inArray(
+        grants.deviceId,
+        theirDevices.map((d) => d.id)
+      )
+    )
+  return db
+    .select({
+      id: grants.id,
+      appId: grants.appId,
+      appName: apps.name,
+      clientId: apps.clientId,
+      isAi: apps.isAi,
+      provider: grants.provider,
+      account: grants.account,
+      scopes: grants.scopes,
+      risk: grants.risk,
+      status: grants.status,
+      firstSeenAt: grants.firstSeenAt,
+      lastSeenAt: grants.lastSeenAt,
+    })
+    .from(grants)
+    .innerJoin(apps, eq(apps.id, grants.appId))
+    .where(and(eq(grants.orgId, orgId), or(...ways), inArray(grants.status, [...LIVE])))
+    .orderBy(asc(grants.firstSeenAt))
+}
+
+export type CaseGrant = Awaited<ReturnType<typeof correlatedGrants>>[number] & {
+  followUp: string | null
+}
+
+export async function getOffboardingCase(db: Db, p: { tenantId: string; personId: string }) {
+  const [person] = await db
+    .select()
+    .from(people)
+    .where(and(eq(people.orgId, p.tenantId), eq(people.id, p.personId)))
+  if (!person) return null
+  const [kase] = await db
+    .select()
+    .from(offboardingCases)
+    .where(and(eq(offboardingCases.orgId, p.tenantId), eq(offboardingCases.personId, p.personId)))
+  const aliases = await db
+    .select({ email: personAliases.email })
+    .from(personAliases)
+    .where(and(eq(personAliases.orgId, p.tenantId), eq(personAliases.personId, p.personId)))
+  const emails = [person.email, ...aliases.map((a) => a.email)]
+  const companyDomains = new Set(emails.map(domainOf).filter((d) => !CONSUMER_DOMAINS.has(d)))
+  const found = await correlatedGrants(db, p.tenantId, p.personId, emails)
+  const classified: CaseGrant[] = found.map((g) => {
+    const account = g.account.toLowerCase()
+    const personal =
+      account.includes('@') &&
+      (CONSUMER_DOMAINS.has(domainOf(account)) || !companyDomains.has(domainOf(account)))
+    const followUp = personal
+      ? 'Personal account: company data left the company and an admin cannot revoke it; ask the person to remove the app'
+      : ADMIN_REVOCABLE.has(g.provider)
+        ? null
+        : `No admin API to revoke ${g.provider} grants: ask the app's owner or the person to remove it`
+    return { ...g, followUp }
+  })
+  const orphanedApps = await db
+    .select({
+      id: apps.id,
+      name: apps.name,
+      clientId: apps.clientId,
+      provider: apps.provider,
+      purpose: apps.purpose,
+      sanctionExpiresAt: apps.sanctionExpiresAt,
+    })
+    .from(apps)
+    .where(and(eq(apps.orgId, p.tenantId), inArray(apps.ownerEmail, emails)))
+  const order = ['critical', 'high', 'medium', 'low']
+  const byRisk = (a: CaseGrant, b: CaseGrant) => order.indexOf(a.risk) - order.indexOf(b.risk)
+  return {
+    person: {
+      id: person.id,
+      email: person.email,
+      name: person.name,
+      status: person.status,
+      departureDate: person.departureDate,
+      source: person.leavingSource,
+      managerEmail: person.managerEmail,
+      successorEmail: person.successorEmail,
+      aliases: aliases.map((a) => a.email),
+    },
+    case: kase
+      ? {
+          id: kase.id,
+          state: kase.state,
+          dueDate: kase.dueDate,
+          history: kase.history,
+          createdAt: kase.createdAt,
+          closedAt: kase.closedAt,
+        }
+      : null,
+    toRevoke: classified.filter((g) => g.followUp === null).sort(byRisk),
+    followUps: classified.filter((g) => g.followUp !== null).sort(byRisk),
+    orphanedApps: orphanedApps.map((a) => ({ ...a, successorEmail: person.successorEmail })),
+    liveGrants: classified.length,
+  }
+}
+
+export type LeaverWhen = 'upcoming' | 'due' | 'overdue' | 'done' | 'all'
+
+/** Leavers with their case, live-grant count and highest risk. */
+export async function listLeavers(db: Db, p: { tenantId: string; when: LeaverWhen; now: Date }) {
+  const today = isoDay(p.now)
+  const filters: Record<LeaverWhen, SQL | undefined> = {
+    upcoming: and(
+      inArray(offboardingCases.state, ['open', 'in_progress']),
+      sql`${offboardingCases.dueDate} > ${today}`
+    ),
+    due: and(
+      inArray(offboardingCases.state, ['open', 'in_progress']),
+      sql`${offboardingCases.dueDate} = ${today}`
+    ),
+    overdue: and(
+      inArray(offboardingCases.state, ['open', 'in_progress']),
+      sql`${offboardingCases.dueDate} < ${today}`
+    ),
+    done: inArray(offboardingCases.state, ['done']),
+    all: undefined,
+  }
+  const rows = await db
+    .select({
+      personId: people.id,
+      email: people.email,
+      name: people.name,
+      status: people.status,
+      departureDate: people.departureDate,
+      source: people.leavingSource,
+      caseId: offboardingCases.id,
+      state: offboardingCases.state,
+      dueDate: offboardingCases.dueDate,
+    })
+    .from(offboardingCases)
+    .innerJoin(people, eq(people.id, offboardingCases.personId))
+    .where(and(eq(offboardingCases.orgId, p.tenantId), filters[p.when]))
+    .orderBy(asc(offboardingCases.dueDate))
+    .limit(500)
+  const out = []
+  for (const row of rows) {
+    const c = await getOffboardingCase(db, { tenantId: p.tenantId, personId: row.personId })
+    const live = [...(c?.toRevoke ?? []), ...(c?.followUps ?? [])]
+    const order = ['critical', 'high', 'medium', 'low']
+    const highestRisk =
+      live.map((g) => g.risk).sort((a, b) => order.indexOf(a) - order.indexOf(b))[0] ?? null
+    out.push({
+      ...row,
+      liveGrants: live.length,
+      highestRisk,
+      orphanedApps: c?.orphanedApps.length ?? 0,
+    })
+  }
+  return out
+}
+
+/** How many leavers (leaving or left, case not done) still have live grants. */
+export async function countLeaversWithLiveGrants(
+  db: Db,
+  p: { tenantId: string; now: Date }
+): Promise<number> {
+  const leavers = await listLeavers(db, { tenantId: p.tenantId, when: 'all', now: p.now })
+  return leavers.filter((l) => l.state !== 'done' && l.state !== 'cancelled' && l.liveGrants > 0)
+    .length
+}
