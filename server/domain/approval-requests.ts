@@ -2,6 +2,7 @@
 // requester or everyone) or denied with a reason; the employee sees the answer in the extension.
 import { and, desc, eq, type SQL } from 'drizzle-orm'
 import { classifyConsent } from '../../shared/consent/classify-consent.ts'
+import { AI_TOOLS } from '../../shared/catalog/ai-tools.ts'
 import { adminUsers, appPolicies, approvalRequests, apps, people } from '../db/schema/index.ts'
 import type { Db } from '../db/client.ts'
 import { appendAudit } from './audit-chain.ts'
@@ -108,6 +109,8 @@ export async function approveRequest(
         incrementalAuth: false,
         nested: false,
       }).app
+      // The request named the app as the catalog knew it at the time; keep that, AI flag included.
+      const tool = AI_TOOLS.find((t) => t.name === request.appName) ?? null
       const [created] = await tx
         .insert(apps)
         .values({
@@ -115,10 +118,10 @@ export async function approveRequest(
           provider: request.provider,
           clientId: request.clientId,
           name: request.appName ?? match.name,
-          vendor: match.vendor,
-          toolId: match.toolId,
-          isAi: match.isAi,
-          category: match.category,
+          vendor: tool?.vendor ?? match.vendor,
+          toolId: tool?.id ?? match.toolId,
+          isAi: tool !== null || match.isAi,
+          category: tool?.category ?? match.category,
           firstSeenAt: request.createdAt,
           lastSeenAt: request.createdAt,
         })

@@ -56,6 +56,7 @@ export const AuditQuery = z
     to: z.iso.datetime({ offset: true }).optional(),
     format: z.enum(['json', 'jsonl', 'csv']).default('json'),
     afterSeq: z.coerce.number().int().min(0).optional(),
+    order: z.enum(['asc', 'desc']).default('asc'),
     limit: z.coerce.number().int().min(1).max(10_000).default(200),
   })
   .strict()

@@ -1,5 +1,5 @@
 // Reading the audit log: filtered pages, and exports as JSON lines or CSV.
-import { and, asc, eq, gt, gte, lte, or, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, lte, or, type SQL } from 'drizzle-orm'
 import type { AuditQuery } from '../../../shared/api/inventory.ts'
 import { auditLog } from '../schema/index.ts'
 import type { Db } from '../client.ts'
@@ -23,7 +23,7 @@ export async function listAudit(
     .select()
     .from(auditLog)
     .where(and(...where))
-    .orderBy(asc(auditLog.seq))
+    .orderBy(p.order === 'desc' ? desc(auditLog.seq) : asc(auditLog.seq))
     .limit(p.limit)
   return rows.map(auditRowToEntry)
 }

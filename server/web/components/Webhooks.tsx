@@ -75,7 +75,7 @@ export function Webhooks() {
               <tbody>
                 {data.items.map((h) => (
                   <tr key={h.id}>
-                    <td class="mono cell-clip" title={h.url}>
+                    <td class="mono cell-fill" title={h.url}>
                       {h.url}
                     </td>
                     <td>{h.format === 'slack' ? 'Slack' : 'JSON (signed)'}</td>

@@ -1,4 +1,5 @@
 // An SVG bar chart of counts per week (new AI grants), drawn here: no chart library, no network.
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatShortDate } from '../format.ts'
 
 export interface WeekCount {
@@ -6,16 +7,32 @@ export interface WeekCount {
   count: number
 }
 
-const WIDTH = 720
-const HEIGHT = 200
+const HEIGHT = 220
 const PAD = { top: 12, right: 8, bottom: 26, left: 34 }
+
+/** The pixel width of an element, followed as it resizes (drawn in pixels: text never stretches). */
+function useWidth(initial: number) {
+  const ref = useRef<HTMLDivElement>(null)
+  const [width, setWidth] = useState(initial)
+  useEffect(() => {
+    const el = ref.current
+    if (!el) return
+    const measure = () => el.clientWidth > 0 && setWidth(el.clientWidth)
+    measure()
+    if (typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(measure)
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [])
+  return { ref, width }
+}
 
 /** A round axis maximum and tick step for counts up to `max` (at least 4 ticks tall). */
 export function niceScale(max: number): { top: number; step: number } {
   if (max <= 4) return { top: 4, step: 1 }
   const rough = max / 4
   const magnitude = 10 ** Math.floor(Math.log10(rough))
-  const step = ([1, 2, 5, 10].find((m) => m * magnitude >= rough) ?? 10) * magnitude
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= rough) ?? 10) * magnitude
   return { top: Math.ceil(max / step) * step, step }
 }
 
@@ -26,10 +43,11 @@ export function WeeklyChart({
   data: WeekCount[]
   label?: string
 }) {
+  const { ref, width: WIDTH } = useWidth(720)
   const total = data.reduce((sum, d) => sum + d.count, 0)
   if (data.length === 0 || total === 0) {
     return (
-      <div class="chart-empty">
+      <div class="chart-empty" ref={ref}>
         No new AI grants in this period. Grants appear here as enrolled browsers report consents.
       </div>
     )
@@ -43,17 +61,18 @@ export function WeeklyChart({
   const y = (v: number) => PAD.top + plotH - (v / top) * plotH
   const ticks: number[] = []
   for (let v = 0; v <= top; v += step) ticks.push(v)
-  // Label about six weeks along the axis, always the last one.
-  const every = Math.max(1, Math.ceil(data.length / 6))
+  // Label a week every ~110 px along the axis.
+  const every = Math.max(1, Math.ceil(data.length / Math.max(2, Math.floor(plotW / 110))))
   const first = data[0]
   const last = data[data.length - 1]
   return (
-    <figure class="chart">
+    <figure class="chart" ref={ref}>
       <svg
+        width={WIDTH}
+        height={HEIGHT}
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         role="img"
         aria-label={`${label}: ${total} in ${data.length} weeks, at most ${max} in one week`}
-        preserveAspectRatio="none"
         class="chart-svg"
       >
         <title>{label}</title>
@@ -78,7 +97,7 @@ export function WeeklyChart({
               <rect x={x} y={y(d.count)} width={barW} height={Math.max(0, h)} rx={2}>
                 <title>{`Week of ${formatShortDate(d.week)}: ${d.count}`}</title>
               </rect>
-              {(i % every === 0 || i === data.length - 1) && (
+              {(data.length - 1 - i) % every === 0 && (
                 <text
                   x={x + barW / 2}
                   y={HEIGHT - 8}

@@ -18,24 +18,22 @@ const GRANT_COLUMNS: Column<AppGrantRow>[] = [
   {
     key: 'person',
     header: 'Person',
-    render: (g) =>
-      g.personId ? (
-        <Link href={`/people/${g.personId}`} tabIndex={-1}>
-          {g.personEmail ?? 'Unknown person'}
-        </Link>
-      ) : (
-        <span class="muted">Unknown person</span>
-      ),
+    class: 'cell-fill',
+    render: (g) => (
+      <div class="cell-main">
+        {g.personId ? (
+          <Link href={`/people/${g.personId}`} class="row-title" tabIndex={-1}>
+            {g.personEmail ?? 'Unknown person'}
+          </Link>
+        ) : (
+          <span class="muted">Unknown person</span>
+        )}
+        {g.account && g.account !== g.personEmail && <span class="cell-sub">on {g.account}</span>}
+      </div>
+    ),
   },
-  { key: 'account', header: 'Account', render: (g) => g.account || <span class="muted">—</span> },
   { key: 'status', header: 'Status', render: (g) => <GrantStatusBadge status={g.status} /> },
   { key: 'risk', header: 'Risk', render: (g) => <RiskLabel risk={g.risk} /> },
-  {
-    key: 'scopes',
-    header: 'Permissions',
-    align: 'right',
-    render: (g) => g.scopes.length,
-  },
   { key: 'first', header: 'Granted', render: (g) => formatDate(g.firstSeenAt) },
   { key: 'last', header: 'Last seen', render: (g) => formatRelative(g.lastSeenAt) },
 ]
@@ -173,18 +171,22 @@ function AppPolicy(props: {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
   const effective = (
-    <p class="policy-effective">
-      When someone is about to grant this app access:{' '}
-      <Badge
-        tone={props.effective === 'block' ? 'bad' : props.effective === 'allow' ? 'good' : 'warn'}
-      >
-        {ACTION_LABELS[props.effective]}
-      </Badge>{' '}
-      <span class="muted">
-        {ACTION_HINTS[props.effective]}
-        {props.action ? " (this app's rule)" : ' (the risk default)'}
+    <div class="policy-effective">
+      <span class="label">When someone is about to grant this app access</span>
+      <span class="policy-now">
+        <Badge
+          tone={props.effective === 'block' ? 'bad' : props.effective === 'allow' ? 'good' : 'warn'}
+        >
+          {ACTION_LABELS[props.effective]}
+        </Badge>
+        <span class="muted">{ACTION_HINTS[props.effective]}</span>
       </span>
-    </p>
+      <span class="hint">
+        {props.action
+          ? "Set by this app's rule."
+          : "From the policy default for the app's highest risk."}
+      </span>
+    </div>
   )
   if (!props.editable) return effective
   return (

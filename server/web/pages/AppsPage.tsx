@@ -30,19 +30,27 @@ const COLUMNS: Column<AppRow>[] = [
     key: 'name',
     header: 'App',
     sort: 'name',
+    class: 'cell-fill',
     render: (a) => (
       <div class="cell-main">
-        <Link href={`/apps/${a.id}`} class="row-title" tabIndex={-1}>
-          {a.name ?? 'Unknown app'}
-        </Link>
+        <span class="title-with-tags">
+          <Link href={`/apps/${a.id}`} class="row-title" tabIndex={-1}>
+            {a.name ?? 'Unknown app'}
+          </Link>
+          {a.isAi && <AiTag />}
+        </span>
         <span class="cell-sub mono" title={a.clientId}>
           {a.clientId}
         </span>
       </div>
     ),
   },
-  { key: 'vendor', header: 'Vendor', render: (a) => a.vendor ?? <span class="muted">—</span> },
-  { key: 'ai', header: 'AI', render: (a) => (a.isAi ? <AiTag /> : <span class="muted">No</span>) },
+  {
+    key: 'vendor',
+    header: 'Vendor',
+    class: 'cell-clip',
+    render: (a) => a.vendor ?? <span class="muted">Unknown</span>,
+  },
   { key: 'provider', header: 'Provider', render: (a) => providerName(a.provider) },
   { key: 'people', header: 'People', sort: 'people', align: 'right', render: (a) => a.people },
   {
@@ -53,7 +61,7 @@ const COLUMNS: Column<AppRow>[] = [
   },
   {
     key: 'sanctioned',
-    header: 'Status',
+    header: 'Sanction',
     render: (a) => <SanctionBadge sanctioned={a.sanctioned} expired={isSanctionExpired(a)} />,
   },
   {

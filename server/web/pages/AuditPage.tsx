@@ -13,6 +13,7 @@ import { navigate, useLocation } from '../router.ts'
 import { useApi } from '../state.ts'
 import { useResource } from '../use-resource.ts'
 
+const LIMIT = 500
 const FILTERS = ['actor', 'action', 'subject', 'from', 'to'] as const
 type Filters = Record<(typeof FILTERS)[number], string>
 
@@ -75,7 +76,7 @@ const COLUMNS: Column<AuditEntry>[] = [
   {
     key: 'data',
     header: 'Details',
-    class: 'cell-clip',
+    class: 'cell-fill',
     render: (e) => <span class="muted">{summarize(e.data)}</span>,
   },
 ]
@@ -86,7 +87,7 @@ export function AuditPage() {
   const filters = Object.fromEntries(FILTERS.map((k) => [k, query.get(k) ?? ''])) as Filters
   const apiQuery = toAuditQuery(filters)
   const entries = useResource(
-    () => api.listAudit({ ...apiQuery, limit: 500 }),
+    () => api.listAudit({ ...apiQuery, limit: LIMIT }),
     [JSON.stringify(apiQuery)]
   )
   const [draft, setDraft] = useState<Filters>(filters)
@@ -122,26 +123,27 @@ export function AuditPage() {
       <div class="stack">
         <VerifyChain />
         <form
-          class="toolbar"
+          class="filters"
           role="search"
+          aria-label="Filter the audit log"
           onSubmit={(e) => {
             e.preventDefault()
             apply(draft)
           }}
         >
           {(['actor', 'action', 'subject'] as const).map((k) => (
-            <label class="inline-field" key={k}>
+            <label class="field" key={k}>
               <span class="label">{k[0]!.toUpperCase() + k.slice(1)}</span>
               <input
                 class="input input-sm"
                 name={k}
                 value={draft[k]}
-                placeholder={k === 'action' ? 'e.g. policy.app_set' : 'id'}
+                placeholder={k === 'action' ? 'e.g. policy.app_changed' : 'id'}
                 onInput={(e) => setDraft({ ...draft, [k]: e.currentTarget.value })}
               />
             </label>
           ))}
-          <label class="inline-field">
+          <label class="field">
             <span class="label">From</span>
             <input
               class="input input-sm"
@@ -151,7 +153,7 @@ export function AuditPage() {
               onInput={(e) => setDraft({ ...draft, from: e.currentTarget.value })}
             />
           </label>
-          <label class="inline-field">
+          <label class="field">
             <span class="label">To</span>
             <input
               class="input input-sm"
@@ -161,26 +163,32 @@ export function AuditPage() {
               onInput={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
             />
           </label>
-          <button type="submit" class="btn btn-sm">
-            Apply
-          </button>
-          {FILTERS.some((k) => filters[k]) && (
-            <button
-              type="button"
-              class="btn btn-sm btn-ghost"
-              onClick={() => {
-                const empty = { actor: '', action: '', subject: '', from: '', to: '' }
-                setDraft(empty)
-                apply(empty)
-              }}
-            >
-              Clear
+          <div class="filters-actions">
+            <button type="submit" class="btn btn-sm btn-primary">
+              Apply
             </button>
-          )}
-          <span class="toolbar-count muted">
-            {entries.data ? plural(entries.data.items.length, 'entry', 'entries') : ''}
-          </span>
+            {FILTERS.some((k) => filters[k]) && (
+              <button
+                type="button"
+                class="btn btn-sm btn-ghost"
+                onClick={() => {
+                  const empty = { actor: '', action: '', subject: '', from: '', to: '' }
+                  setDraft(empty)
+                  apply(empty)
+                }}
+              >
+                Clear
+              </button>
+            )}
+          </div>
         </form>
+        {entries.data && (
+          <p class="muted list-note">
+            {entries.data.items.length >= LIMIT
+              ? `Showing the first ${LIMIT} entries, oldest first: narrow the dates or filters, or export to see everything.`
+              : `${plural(entries.data.items.length, 'entry', 'entries')}, oldest first.`}
+          </p>
+        )}
         <Loaded
           resource={entries}
           label="Loading the audit log…"

@@ -73,7 +73,7 @@ function OpenRequests() {
     {
       key: 'reason',
       header: 'Reason',
-      class: 'cell-wrap',
+      class: 'cell-fill cell-wrap',
       render: (r) => r.reason || <span class="muted">—</span>,
     },
     { key: 'risk', header: 'Risk', render: (r) => <RiskLabel risk={highestRisk(r)} /> },
@@ -185,11 +185,23 @@ function DecidedRequests() {
     {
       key: 'note',
       header: 'Note',
-      class: 'cell-wrap',
+      class: 'cell-fill cell-wrap',
       render: (r) => r.decisionNote ?? <span class="muted">—</span>,
     },
-    { key: 'by', header: 'Decided by', render: (r) => r.decidedBy ?? <span class="muted">—</span> },
-    { key: 'at', header: 'Decided', render: (r) => formatDateTime(r.decidedAt) },
+    {
+      key: 'at',
+      header: 'Decided',
+      render: (r) => (
+        <div class="cell-main">
+          <span>{formatDateTime(r.decidedAt)}</span>
+          {r.decidedBy && (
+            <span class="cell-sub" title={r.decidedBy}>
+              by {r.decidedBy}
+            </span>
+          )}
+        </div>
+      ),
+    },
   ]
   return (
     <section class="card">
