@@ -5,8 +5,20 @@ import type { Deps } from './deps.ts'
 import { alertExpiredSanctions } from './domain/apps.ts'
 import { deliverDueAlerts } from './domain/webhooks.ts'
 import { advanceDueCases } from './domain/advance-due-cases.ts'
+import { runRevocationBatch, type WorkerDeps } from './domain/revocation-worker.ts'
+import { resolveConnector } from './domain/connections.ts'
+import { hostname } from 'node:os'
+import { randomUUID } from 'node:crypto'
 
 export function startJobs(deps: Deps, intervalMs = 5_000) {
+  const worker: WorkerDeps = {
+    db: deps.db,
+    clock: deps.clock,
+    log: deps.log,
+    random: Math.random,
+    workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    resolveConnector: (orgId, provider) => resolveConnector(deps, orgId, provider),
+  }
   let running: Promise<void> | null = null
   let lastExpiryCheck = 0
   async function tick() {
@@ -18,6 +30,9 @@ export function startJobs(deps: Deps, intervalMs = 5_000) {
         while ((await advanceDueCases(deps.db, now)) > 0) {
           // cases fall due in bulk on a Monday; keep going
         }
+      }
+      while ((await runRevocationBatch(worker, 10)) > 0) {
+        // drain the revocation queue (leases keep other processes off the same jobs)
       }
       while ((await deliverDueAlerts(deps)) > 0) {
         // keep going while there is a backlog
