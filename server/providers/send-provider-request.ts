@@ -107,11 +107,20 @@ export async function sendProviderRequest<T = unknown>(
   }
   if (res.status === 404 && opts.notFoundIsGone)
     return { ok: true, value: 'gone', status: 404, requestId }
-  // GitHub says 403 with x-ratelimit-remaining: 0 for its primary rate limit.
+  // Rate limits that arrive as 403: GitHub's primary (x-ratelimit-remaining: 0) and secondary
+  // (Retry-After) limits, and Google's userRateLimitExceeded / quotaExceeded / rateLimitExceeded.
   const exhausted =
     res.headers.get('x-ratelimit-remaining') === '0' ||
     res.headers.get('x-rate-limit-remaining') === '0'
-  if (res.status === 429 || (res.status === 403 && exhausted)) {
+  const reason = (parsed as { error?: { errors?: Array<{ reason?: string }> } } | null)?.error
+    ?.errors?.[0]?.reason
+  const googleLimited =
+    reason === 'userRateLimitExceeded' ||
+    reason === 'quotaExceeded' ||
+    reason === 'rateLimitExceeded'
+  const limited403 =
+    res.status === 403 && (exhausted || googleLimited || res.headers.has('retry-after'))
+  if (res.status === 429 || limited403) {
     return {
       ok: false,
       kind: 'rate_limited',
