@@ -85,6 +85,7 @@ describe('background', () => {
             },
             { headers: { etag: '"v1"' } }
           )
+        if (path === '/api/v1/device/requests') return Response.json({ items: [{ id: 'r1', appName: 'Otter.ai', clientId: 'x', status: 'denied', reason: 'notes', decisionNote: 'Use the sanctioned tool', createdAt: '2026-11-23T08:00:00Z' }] })
         return Response.json({ items: [] })
       },
     })
@@ -197,5 +198,10 @@ describe('background', () => {
       classification: { risk: 'critical', app: { toolId: 'fireflies-ai' } },
     })
     expect(await bg.consentView('https://example.com/')).toBeNull()
+  })
+  it("shows the employee IT's answers to their approval requests", async () => {
+    const state = await bg.popupState()
+    expect(state.requests).toMatchObject([{ appName: 'Otter.ai', status: 'denied', decisionNote: 'Use the sanctioned tool' }])
+    expect(state.enrollment).toMatchObject({ state: 'active', orgName: 'Acme' })
   })
 })

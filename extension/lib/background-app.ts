@@ -245,14 +245,27 @@ export function startBackground(deps: BackgroundDeps) {
     }
   }
 
+  /** The employee's approval requests and IT's answers. */
+  async function requests(): Promise<PopupState['requests']> {
+    const e = await enrollment.get()
+    if (!e || e.state !== 'active') return []
+    try {
+      const res = await deps.fetch(`${e.serverUrl}/api/v1/device/requests`, { headers: { authorization: `Bearer ${e.credential}` } })
+      return res.ok ? ((await res.json()) as { items: PopupState['requests'] }).items : []
+    } catch {
+      return []
+    }
+  }
+
   async function popupState(): Promise<PopupState> {
-    const [e, state, queued, dead, fetchedAt, conn] = await Promise.all([
+    const [e, state, queued, dead, fetchedAt, conn, answers] = await Promise.all([
       enrollment.get(),
       syncer.getState(),
       outbox.size(),
       outbox.deadCount(),
       policy.lastFetchedAt(),
       connections(),
+      requests(),
     ])
     let managed = false
     try {
@@ -271,6 +284,7 @@ export function startBackground(deps: BackgroundDeps) {
       sync: { ...state, queued, deadLetters: dead, policyFetchedAt: fetchedAt },
       connections: conn.items,
       connectionsError: conn.error,
+      requests: answers,
     }
   }
 

@@ -24,6 +24,16 @@ export interface Connection {
   firstSeenAt: string
 }
 
+export interface ApprovalAnswer {
+  id: string
+  appName: string | null
+  clientId: string
+  status: 'open' | 'approved' | 'denied' | string
+  reason: string
+  decisionNote: string | null
+  createdAt: string
+}
+
 export interface PopupState {
   enrollment: {
     state: 'not_enrolled' | 'active' | 'revoked'
@@ -35,6 +45,7 @@ export interface PopupState {
   sync: SyncState & { queued: number; deadLetters: number; policyFetchedAt: number | null }
   connections: Connection[] | null
   connectionsError: string | null
+  requests: ApprovalAnswer[]
 }
 
 interface ProtocolMap {

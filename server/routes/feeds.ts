@@ -35,7 +35,7 @@ export const feeds = new Hono<AppEnv>()
     return c.json({
       scimUrl: `${c.var.deps.publicUrl}/scim/v2`,
       hrWebhookUrl: `${c.var.deps.publicUrl}/api/v1/hr/events`,
-      ssfPushUrl: `${c.var.deps.publicUrl}/api/v1/ssf/events`,
+      ssfPushUrl: `${c.var.deps.publicUrl}/api/v1/ssf/events/${c.var.admin.orgId}`,
       hrSecretSet: Boolean(settings?.hrSecretCiphertext),
       ssf: settings?.ssfIssuer
         ? {

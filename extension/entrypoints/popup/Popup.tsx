@@ -83,6 +83,25 @@ export function Popup() {
         </section>
       )}
 
+      {state.requests.length > 0 ? (
+        <section aria-labelledby="requests">
+          <h2 id="requests">My requests to IT</h2>
+          <ul class="connections">
+            {state.requests.map((r) => (
+              <li key={r.id}>
+                <div class="row">
+                  <strong>{r.appName ?? r.clientId}</strong>
+                  <span class={`status ${r.status === 'approved' ? 'active' : r.status === 'denied' ? 'revoked' : ''}`}>
+                    {r.status === 'approved' ? 'Approved' : r.status === 'denied' ? 'Denied' : 'Waiting for IT'}
+                  </span>
+                </div>
+                {r.decisionNote ? <div class="muted small">IT: {r.decisionNote}</div> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
       <section class="sync" aria-labelledby="sync">
         <h2 id="sync">Reporting</h2>
         <dl>
