@@ -1,13 +1,28 @@
 // The offboarding scheduler: cases whose leaving date has come are claimed (FOR UPDATE SKIP
-// LOCKED, so any number of server processes can run it) and moved forward per the org's mode.
+// LOCKED, so any number of server processes can run it) and moved forward per the org's mode:
+// notify (alert), plan (a revocation plan waits for approval), auto (planned and approved).
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import { offboardingCases, organisations, people } from '../db/schema/index.ts'
 import type { Db } from '../db/client.ts'
 import { appendAudit } from './audit-chain.ts'
 import { isoDay } from './leavers.ts'
 import { enqueueAlert } from './webhooks.ts'
+import { approvePlan, planRevocation } from './revocation-plans.ts'
 
 export async function advanceDueCases(db: Db, now: Date, limit = 50): Promise<number> {
+  const moved = await claimAndMarkDue(db, now, limit)
+  // Plans are made after the claim commits: planning reads the case like an admin would.
+  for (const c of moved) {
+    if (c.mode !== 'plan' && c.mode !== 'auto') continue
+    const actor = { orgId: c.orgId, adminId: null }
+    const plan = await planRevocation(db, actor, { scope: 'leaver', personId: c.personId }, now)
+    // With the second-approver rule on, "auto" waits for a person like "plan" does.
+    if (plan.ok && c.mode === 'auto') await approvePlan(db, actor, plan.planId, now)
+  }
+  return moved.length
+}
+
+async function claimAndMarkDue(db: Db, now: Date, limit: number) {
   const today = isoDay(now)
   return db.transaction(async (tx) => {
     const due = await tx
@@ -27,11 +42,12 @@ export async function advanceDueCases(db: Db, now: Date, limit = 50): Promise<nu
       .limit(limit)
       .for('update', { of: offboardingCases, skipLocked: true })
     for (const c of due) {
-      // Only "notify" acts today; "plan" and "auto" need the revocation engine and say so.
       const note =
         c.mode === 'notify'
           ? 'leaving date reached: offboarding staff notified'
-          : `leaving date reached: mode "${c.mode}" needs provider connections; staff notified instead`
+          : c.mode === 'plan'
+            ? 'leaving date reached: revocation planned for approval'
+            : 'leaving date reached: revocation planned and approved automatically'
       await tx
         .update(offboardingCases)
         .set({
@@ -68,6 +84,6 @@ export async function advanceDueCases(db: Db, now: Date, limit = 50): Promise<nu
       )
       await enqueueAlert(tx, c.orgId, 'leaver.due', data, now)
     }
-    return due.length
+    return due
   })
 }

@@ -12,7 +12,11 @@ import {
 } from '../db/schema/index.ts'
 import type { Db } from '../db/client.ts'
 import { appendAudit } from './audit-chain.ts'
-import type { Actor } from './enrollment.ts'
+/** An admin, or the scheduler (adminId null) acting on the organisation's offboarding mode. */
+export interface PlanActor {
+  orgId: string
+  adminId: string | null
+}
 import { getOffboardingCase } from './offboarding-case.ts'
 
 export type PlanScope =
@@ -29,7 +33,7 @@ export type PlanResult =
 /** Create the plan and its jobs (state planned). Grants nobody can revoke are listed as skipped. */
 export async function planRevocation(
   db: Db,
-  actor: Actor,
+  actor: PlanActor,
   scope: PlanScope,
   now: Date
 ): Promise<PlanResult> {
@@ -108,32 +112,30 @@ export async function planRevocation(
       .returning({ id: revocationPlans.id })
     if (!plan) throw new Error('plan insert returned nothing')
     if (jobs.length) {
-      await tx
-        .insert(revocationJobs)
-        .values(
-          jobs.map((g) => ({
-            orgId: actor.orgId,
-            planId: plan.id,
-            grantId: g.id,
-            provider: g.provider,
-            userEmail: (g.account.includes('@')
-              ? g.account
-              : (g.personEmail ?? g.account)
-            ).toLowerCase(),
-            clientId: g.clientId,
-            state: 'planned' as const,
-            nextAttemptAt: now,
-            createdAt: now,
-            updatedAt: now,
-          }))
-        )
+      await tx.insert(revocationJobs).values(
+        jobs.map((g) => ({
+          orgId: actor.orgId,
+          planId: plan.id,
+          grantId: g.id,
+          provider: g.provider,
+          userEmail: (g.account.includes('@')
+            ? g.account
+            : (g.personEmail ?? g.account)
+          ).toLowerCase(),
+          clientId: g.clientId,
+          state: 'planned' as const,
+          nextAttemptAt: now,
+          createdAt: now,
+          updatedAt: now,
+        }))
+      )
     }
     await appendAudit(
       tx,
       actor.orgId,
       [
         {
-          actorType: 'admin',
+          actorType: actor.adminId ? 'admin' : 'system',
           actorId: actor.adminId,
           action: 'revocation.planned',
           subjectType: 'revocation_plan',
@@ -153,7 +155,7 @@ export type ApproveResult =
 /** Approve a plan: its jobs become runnable and their grants revocation_pending. */
 export async function approvePlan(
   db: Db,
-  actor: Actor,
+  actor: PlanActor,
   planId: string,
   now: Date
 ): Promise<ApproveResult> {
@@ -169,7 +171,8 @@ export async function approvePlan(
       .select({ second: organisations.requireSecondApprover })
       .from(organisations)
       .where(eq(organisations.id, actor.orgId))
-    if (org?.second && plan.createdBy === actor.adminId)
+    // The scheduler never counts as the second person.
+    if (org?.second && (actor.adminId === null || plan.createdBy === actor.adminId))
       return { ok: false, reason: 'second_approver_required' } as const
     await tx
       .update(revocationPlans)
@@ -196,7 +199,7 @@ export async function approvePlan(
       actor.orgId,
       [
         {
-          actorType: 'admin',
+          actorType: actor.adminId ? 'admin' : 'system',
           actorId: actor.adminId,
           action: 'revocation.approved',
           subjectType: 'revocation_plan',
@@ -213,7 +216,7 @@ export async function approvePlan(
 /** Put a plan's failed and dead jobs back in the queue ("Retry failed"). */
 export async function retryFailed(
   db: Db,
-  actor: Actor,
+  actor: PlanActor,
   planId: string,
   now: Date
 ): Promise<number> {

@@ -7,6 +7,7 @@ import { organisations, providerConnections } from '../db/schema/index.ts'
 import type { ProviderConnector, ProviderResult, RemoteGrant } from '../providers/types.ts'
 import { approvePlan, getPlan, planRevocation } from './revocation-plans.ts'
 import { claimJobs, LEASE_MS, runRevocationBatch, type WorkerDeps } from './revocation-worker.ts'
+import { advanceDueCases } from './advance-due-cases.ts'
 import {
   consentEvent,
   createTestServer,
@@ -91,16 +92,14 @@ describe.each(TEST_DB_KINDS)('revocation engine on %s', (kind) => {
           items: Array<{ id: string }>
         }
       ).items[0]?.id ?? ''
-    await server.db.db
-      .insert(providerConnections)
-      .values({
-        orgId: org.orgId,
-        provider: 'google',
-        credentialsCiphertext: server.secretBox.seal('{}'),
-        baseUrls: {},
-        createdAt: server.now.value,
-        updatedAt: server.now.value,
-      })
+    await server.db.db.insert(providerConnections).values({
+      orgId: org.orgId,
+      provider: 'google',
+      credentialsCiphertext: server.secretBox.seal('{}'),
+      baseUrls: {},
+      createdAt: server.now.value,
+      updatedAt: server.now.value,
+    })
   })
   afterAll(() => server.close())
 
@@ -285,5 +284,30 @@ describe.each(TEST_DB_KINDS)('revocation engine on %s', (kind) => {
     expect(await runRevocationBatch(worker('w2', () => later))).toBeGreaterThanOrEqual(1)
     const state = await getPlan(server.db.db, { tenantId: org.orgId, planId: plan.planId })
     expect(state?.jobs[0]).toMatchObject({ state: 'verified' })
+  })
+
+  it('revokes automatically on the leaving day when the organisation chose "auto"', async () => {
+    provider = fakeProvider()
+    const device = await org.enrollDevice('frank@acme.example')
+    await device.send([
+      consentEvent({ request: { clientId: 'app-f', loginHint: 'frank@acme.example' } }),
+    ])
+    provider.seed('frank@acme.example', 'app-f')
+    expect(
+      (await org.owner.request('PUT', '/api/v1/revocations/settings', { offboardingMode: 'auto' }))
+        .status
+    ).toBe(200)
+    await org.owner.request('POST', '/api/v1/leavers', {
+      email: 'frank@acme.example',
+      departureDate: '2026-11-23',
+    })
+    expect(await advanceDueCases(server.db.db, server.now.value)).toBeGreaterThanOrEqual(1)
+    await runRevocationBatch(worker('w1'))
+    expect(provider.has('frank@acme.example', 'app-f')).toBe(false)
+    const plans = (await (await org.owner.request('GET', '/api/v1/revocations/plans')).json()) as {
+      items: Array<{ createdBy: string | null; counts: Record<string, number> }>
+    }
+    expect(plans.items.find((p) => p.createdBy === null)?.counts).toEqual({ verified: 1 })
+    await org.owner.request('PUT', '/api/v1/revocations/settings', { offboardingMode: 'notify' })
   })
 })

@@ -26,6 +26,17 @@ const PlanBody = z.discriminatedUnion('scope', [
     .strict(),
 ])
 const IdParam = z.object({ id: z.uuid() })
+/** requireSecondApprover; offboardingMode: what happens on a leaver's day (notify, plan, auto). */
+const Settings = z
+  .object({
+    requireSecondApprover: z.boolean().optional(),
+    offboardingMode: z.enum(['notify', 'plan', 'auto']).optional(),
+  })
+  .strict()
+  .refine(
+    (v) => v.requireSecondApprover !== undefined || v.offboardingMode !== undefined,
+    'nothing to change'
+  )
 
 export const revocations = new Hono<AppEnv>()
   .use(requireAdmin)
@@ -111,15 +122,10 @@ export const revocations = new Hono<AppEnv>()
       }
     })
   })
-  .put(
-    '/settings',
-    requireRole('owner'),
-    validate('json', z.object({ requireSecondApprover: z.boolean() }).strict()),
-    async (c) => {
-      await c.var.deps.db
-        .update(organisations)
-        .set({ requireSecondApprover: c.req.valid('json').requireSecondApprover })
-        .where(eq(organisations.id, c.var.admin.orgId))
-      return c.json({ ok: true })
-    }
-  )
+  .put('/settings', requireRole('owner'), validate('json', Settings), async (c) => {
+    await c.var.deps.db
+      .update(organisations)
+      .set(c.req.valid('json'))
+      .where(eq(organisations.id, c.var.admin.orgId))
+    return c.json({ ok: true })
+  })
