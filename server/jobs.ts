@@ -1,10 +1,11 @@
 // Periodic work of every server process: deliver due webhook alerts, notice expired sanctions,
-// move offboarding cases that fell due.
+// move offboarding cases that fell due, discover grants at connected providers.
 // Safe with several processes: deliveries are claimed with SKIP LOCKED, expiries atomically.
 import type { Deps } from './deps.ts'
 import { alertExpiredSanctions } from './domain/apps.ts'
 import { deliverDueAlerts } from './domain/webhooks.ts'
 import { advanceDueCases } from './domain/advance-due-cases.ts'
+import { runDueDiscovery } from './domain/discover-grants.ts'
 import { runRevocationBatch, type WorkerDeps } from './domain/revocation-worker.ts'
 import { resolveConnector } from './domain/connections.ts'
 import { hostname } from 'node:os'
@@ -27,6 +28,7 @@ export function startJobs(deps: Deps, intervalMs = 5_000) {
       if (now.getTime() - lastExpiryCheck > 60_000) {
         lastExpiryCheck = now.getTime()
         await alertExpiredSanctions(deps.db, now)
+        await runDueDiscovery(deps.db, worker.resolveConnector, now)
         while ((await advanceDueCases(deps.db, now)) > 0) {
           // cases fall due in bulk on a Monday; keep going
         }

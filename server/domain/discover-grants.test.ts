@@ -1,0 +1,90 @@
+// Discovery adds grants the extension never saw (source provider_api) and notices a revoked grant
+// that came back, here against the Okta simulator through the real connector.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createOktaSimulator } from '../../test/simulators/okta.ts'
+import {
+  createTestServer,
+  type OrgFixture,
+  type TestServer,
+} from '../../test/support/test-server.ts'
+import { TEST_DB_KINDS } from '../../test/support/test-db.ts'
+import { resolveConnector } from './connections.ts'
+import { discoverGrants, runDueDiscovery } from './discover-grants.ts'
+
+describe.each(TEST_DB_KINDS)('discovery on %s', (kind) => {
+  const okta = createOktaSimulator()
+  let server: TestServer
+  let org: OrgFixture
+  beforeAll(async () => {
+    server = await createTestServer(kind, {}, { fetch: okta.fetch })
+    org = await server.createOrg()
+    await org.enrollDevice('ada@acme.example') // makes the person
+    okta.addUser({ login: 'ada@acme.example' })
+    okta.addClient({ clientId: '0oaNotesAI', name: 'Notes AI' })
+    okta.addGrants('ada@acme.example', '0oaNotesAI', [
+      'openid',
+      'offline_access',
+      'okta.users.read',
+    ])
+    const res = await org.owner.request('PUT', '/api/v1/connections/okta', {
+      credentials: { orgUrl: okta.orgUrl, apiToken: okta.apiToken },
+      requestsPerSecond: 50,
+    })
+    expect(res.status).toBe(200)
+  })
+  afterAll(() => server.close())
+
+  const ctx = () => ({
+    db: server.db.db,
+    secretBox: server.secretBox,
+    fetch: okta.fetch,
+    clock: () => server.now.value,
+  })
+
+  it('adds the grants the provider lists that the inventory did not know, once', async () => {
+    const resolved = await resolveConnector(ctx(), org.orgId, 'okta')
+    if (!resolved) throw new Error('not connected')
+    const first = await discoverGrants(server.db.db, org.orgId, 'okta', resolved, server.now.value)
+    expect(first).toMatchObject({ added: 1, found: 1, errors: [] })
+    const second = await discoverGrants(server.db.db, org.orgId, 'okta', resolved, server.now.value)
+    expect(second).toMatchObject({ added: 0, found: 1 })
+    const grants = (await (
+      await org.owner.request('GET', '/api/v1/grants?provider=okta')
+    ).json()) as {
+      items: Array<{ source: string; appName: string; personEmail: string; status: string }>
+    }
+    expect(grants.items).toMatchObject([
+      {
+        source: 'provider_api',
+        appName: 'Notes AI',
+        personEmail: 'ada@acme.example',
+        status: 'active',
+      },
+    ])
+  })
+
+  it('runs on schedule once per interval, whatever the number of processes', async () => {
+    const resolve = (o: string, p: string) => resolveConnector(ctx(), o, p)
+    const runs = await Promise.all([
+      runDueDiscovery(server.db.db, resolve, server.now.value),
+      runDueDiscovery(server.db.db, resolve, server.now.value),
+    ])
+    expect(runs[0] + runs[1]).toBe(1)
+    expect(await runDueDiscovery(server.db.db, resolve, server.now.value)).toBe(0)
+  })
+
+  it('notices a revoked grant that is back at the provider', async () => {
+    await server.db.db.execute(
+      `update grants set status = 'revoked' where provider = 'okta'` as never
+    )
+    const resolved = await resolveConnector(ctx(), org.orgId, 'okta')
+    if (!resolved) throw new Error('not connected')
+    expect(
+      await discoverGrants(server.db.db, org.orgId, 'okta', resolved, server.now.value)
+    ).toMatchObject({ reappeared: 1 })
+    const audit = (await (
+      await org.owner.request('GET', '/api/v1/audit?action=grant.reappeared')
+    ).json()) as { items: unknown[] }
+    expect(audit.items).toHaveLength(1)
+  })
+})
