@@ -20,7 +20,12 @@ import { approvalRequestsRoutes } from './routes/approval-requests.ts'
 import { grantsRoutes, peopleRoutes, summaryRoutes } from './routes/inventory.ts'
 import { webhooksRoutes } from './routes/webhooks.ts'
 import { feeds } from './routes/feeds.ts'
+import { scim } from './routes/scim.ts'
+import { hrWebhook } from './routes/hr-webhook.ts'
+import { ssfReceiver } from './routes/ssf.ts'
 import { leavers } from './routes/leavers.ts'
+import { connections } from './routes/connections.ts'
+import { revocations } from './routes/revocations.ts'
 import { createWebRoutes } from './routes/web.ts'
 import { fileURLToPath } from 'node:url'
 
@@ -63,29 +68,36 @@ export function createApp(deps: Deps, ping: () => Promise<boolean>) {
   // Form posts from other origins are refused before any cookie is looked at.
   app.use('/api/*', csrf({ origin: (origin) => origin === new URL(deps.publicUrl).origin }))
 
-  return app
-    .route('/', createHealthRoutes(ping))
-    .route('/setup', setupPage)
-    .route('/api/v1/auth', auth)
-    .route('/api/v1/admins', admins)
-    .route('/api/v1/enrollment-tokens', enrollmentTokens)
-    .route('/api/v1/enroll', enroll)
-    .route('/api/v1/devices', devices)
-    .route('/api/v1/events', createEventRoutes(deps.limits.maxBatchBytes))
-    .route('/api/v1/policy', devicePolicy)
-    .route('/api/v1/device', device)
-    .route('/api/v1/admin/policy', adminPolicy)
-    .route('/api/v1/apps', appsRoutes)
-    .route('/api/v1/grants', grantsRoutes)
-    .route('/api/v1/people', peopleRoutes)
-    .route('/api/v1/summary', summaryRoutes)
-    .route('/api/v1/audit', audit)
-    .route('/api/v1/approval-requests', approvalRequestsRoutes)
-    .route('/api/v1/webhooks', webhooksRoutes)
-    .route('/api/v1/feeds', feeds)
-    .route('/api/v1/leavers', leavers)
-    // Last: the admin web app answers every other GET (client-side routes).
-    .route('/', createWebRoutes(WEB_DIST))
+  return (
+    app
+      .route('/', createHealthRoutes(ping))
+      .route('/setup', setupPage)
+      .route('/api/v1/auth', auth)
+      .route('/api/v1/admins', admins)
+      .route('/api/v1/enrollment-tokens', enrollmentTokens)
+      .route('/api/v1/enroll', enroll)
+      .route('/api/v1/devices', devices)
+      .route('/api/v1/events', createEventRoutes(deps.limits.maxBatchBytes))
+      .route('/api/v1/policy', devicePolicy)
+      .route('/api/v1/device', device)
+      .route('/api/v1/admin/policy', adminPolicy)
+      .route('/api/v1/apps', appsRoutes)
+      .route('/api/v1/grants', grantsRoutes)
+      .route('/api/v1/people', peopleRoutes)
+      .route('/api/v1/summary', summaryRoutes)
+      .route('/api/v1/audit', audit)
+      .route('/api/v1/approval-requests', approvalRequestsRoutes)
+      .route('/api/v1/webhooks', webhooksRoutes)
+      .route('/api/v1/feeds', feeds)
+      .route('/scim/v2', scim)
+      .route('/api/v1/hr/events', hrWebhook)
+      .route('/api/v1/ssf/events', ssfReceiver)
+      .route('/api/v1/leavers', leavers)
+      .route('/api/v1/connections', connections)
+      .route('/api/v1/revocations', revocations)
+      // Last: the admin web app answers every other GET (client-side routes).
+      .route('/', createWebRoutes(WEB_DIST))
+  )
 }
 
 export type AppType = ReturnType<typeof createApp>

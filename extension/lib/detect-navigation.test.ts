@@ -153,4 +153,22 @@ describe('consent tracker', () => {
       request: { clientId: '1234-abc.apps.googleusercontent.com' },
     })
   })
+
+  it('keeps the employee\'s answer when the "shown" notice arrives after it', async () => {
+    await tracker.onNavigation(7, GOOGLE_DRIVE_CONSENT)
+    await tracker.recordDecision(
+      7,
+      GOOGLE_DRIVE_CONSENT,
+      'justify',
+      'continued',
+      'Customer call notes'
+    )
+    await tracker.recordDecision(7, GOOGLE_DRIVE_CONSENT, 'justify', 'shown', null)
+    await tracker.onNavigation(7, GOOGLE_CALLBACK_GRANTED)
+    expect((await events())[1]?.policy).toEqual({
+      action: 'justify',
+      decision: 'continued',
+      justification: 'Customer call notes',
+    })
+  })
 })

@@ -206,6 +206,8 @@ export function createConsentTracker(deps: TrackerDeps) {
         const request = ends ? parseConsentUrl(url) : null
         if (!flow && request) flow = await open(tabId, request, at)
         if (!flow) return false
+        // "shown" is sent when the warning appears; arriving late, it must not undo the answer.
+        if (decision === 'shown' && flow.policy && flow.policy.decision !== 'shown') return true
         const updated: FlowRow = {
           ...flow,
           policy: { action, decision, justification },
