@@ -6,7 +6,7 @@ import { alertExpiredSanctions } from './domain/apps.ts'
 import { deliverDueAlerts } from './domain/webhooks.ts'
 import { advanceDueCases } from './domain/advance-due-cases.ts'
 import { runDueDiscovery } from './domain/discover-grants.ts'
-import { runRevocationBatch, type WorkerDeps } from './domain/revocation-worker.ts'
+import { drainRevocations, type WorkerDeps } from './domain/revocation-worker.ts'
 import { resolveConnector } from './domain/connections.ts'
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
@@ -18,7 +18,13 @@ export function startJobs(deps: Deps, intervalMs = 5_000) {
     log: deps.log,
     random: Math.random,
     workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    resolveConnector: (orgId, provider) => resolveConnector(deps, orgId, provider),
+    // The worker's wrapFetch paces every provider request within the organisation's budget.
+    resolveConnector: (orgId, provider, wrapFetch) =>
+      resolveConnector(
+        wrapFetch ? { ...deps, fetch: wrapFetch(deps.fetch) } : deps,
+        orgId,
+        provider
+      ),
   }
   let running: Promise<void> | null = null
   let lastExpiryCheck = 0
@@ -33,9 +39,8 @@ export function startJobs(deps: Deps, intervalMs = 5_000) {
           // cases fall due in bulk on a Monday; keep going
         }
       }
-      while ((await runRevocationBatch(worker, 10)) > 0) {
-        // drain the revocation queue (leases keep other processes off the same jobs)
-      }
+      // Drain the revocation queue, several jobs at once (leases keep other processes off them).
+      await drainRevocations(worker)
       while ((await deliverDueAlerts(deps)) > 0) {
         // keep going while there is a backlog
       }

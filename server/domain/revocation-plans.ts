@@ -232,6 +232,19 @@ export async function retryFailed(
         )
       )
       .returning({ id: revocationJobs.id })
+    // Dead jobs are terminal, so their plan may already be done: it runs again. (The worker only
+    // updates plans that are approved or running, so a done plan would never move on its own.)
+    if (rows.length)
+      await tx
+        .update(revocationPlans)
+        .set({ state: 'running' })
+        .where(
+          and(
+            eq(revocationPlans.id, planId),
+            eq(revocationPlans.orgId, actor.orgId),
+            eq(revocationPlans.state, 'done')
+          )
+        )
     if (rows.length)
       await appendAudit(
         tx,
