@@ -27,8 +27,8 @@ export async function hitRateLimit(
   return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) }
 }
 
-/** Windows of a key known to be full, per process: reservations start after them. */
-const fullUpTo = new Map<string, number>()
+/** Windows of a key known to be full, per database and process: reservations start after them. */
+const fullWindows = new WeakMap<Db, Map<string, number>>()
 
 /**
  * Reserve the next `n` free slots of a request budget shared by every process: `limit` slots per
@@ -50,6 +50,8 @@ export async function reserveRateSlots(
   const t = now.getTime()
   const spacing = windowMs / limit
   const waits: number[] = []
+  let fullUpTo = fullWindows.get(db)
+  if (!fullUpTo) fullWindows.set(db, (fullUpTo = new Map()))
   let start = Math.max(Math.floor(t / windowMs) * windowMs, (fullUpTo.get(key) ?? 0) + windowMs)
   for (; waits.length < n; start += windowMs) {
     // The first slot not yet in the past; a window whose slots are all past is skipped.

@@ -69,17 +69,17 @@ export function jobBackoffMs(attempts: number, random: () => number): number {
 
 /**
  * Claim up to `limit` due jobs: approved or failed and due, or running with an expired lease;
- * none of the providers in `skipProviders` (those that already have enough jobs running here).
+ * none of an organisation's provider in `skip` (those that already have enough jobs running here).
  */
 export async function claimJobs(
   deps: WorkerDeps,
   limit: number,
-  skipProviders: string[] = []
+  skip: Array<{ orgId: string; provider: string }> = []
 ): Promise<Job[]> {
   const now = deps.clock()
-  const skip = skipProviders.length
-    ? sql`and provider not in (${sql.join(
-        skipProviders.map((p) => sql`${p}`),
+  const skipped = skip.length
+    ? sql`and (org_id, provider) not in (${sql.join(
+        skip.map((s) => sql`(${s.orgId}::uuid, ${s.provider})`),
         sql`, `
       )})`
     : sql``
@@ -97,7 +97,7 @@ export async function claimJobs(
         select id from revocation_jobs
         where ((state in ('approved', 'failed') and next_attempt_at <= ${now.toISOString()}::timestamptz)
            or (state = 'running' and lease_until < ${now.toISOString()}::timestamptz))
-          ${skip}
+          ${skipped}
         order by next_attempt_at
         limit ${limit}
         for update skip locked)`
@@ -239,18 +239,27 @@ async function writeJobs(
     )
       plans.add(w.job.planId)
   })
-  if (plans.size)
-    await deps.db
-      .update(revocationPlans)
-      .set({ state: 'done' })
-      .where(
-        and(
-          inArray(revocationPlans.id, [...plans]),
-          inArray(revocationPlans.state, ['approved', 'running']),
-          sql`not exists (select 1 from ${revocationJobs} where ${revocationJobs.planId} = ${revocationPlans.id}
+  if (plans.size) {
+    try {
+      await deps.db
+        .update(revocationPlans)
+        .set({ state: 'done' })
+        .where(
+          and(
+            inArray(revocationPlans.id, [...plans]),
+            inArray(revocationPlans.state, ['approved', 'running']),
+            sql`not exists (select 1 from ${revocationJobs} where ${revocationJobs.planId} = ${revocationPlans.id}
                 and ${notInArray(revocationJobs.state, [...TERMINAL])})`
+          )
         )
-      )
+    } catch (error) {
+      // The jobs are written and audited; only the plan's state lags behind them.
+      deps.log.error('revocation plan state not updated', {
+        plans: [...plans],
+        error: (error as Error).stack ?? String(error),
+      })
+    }
+  }
   return written
 }
 
@@ -570,7 +579,11 @@ export async function runRevocationBatch(deps: WorkerDeps, limit = 10): Promise<
 export interface DrainOptions {
   /** Jobs running at once in this process. */
   concurrency?: number
-  /** Jobs of one provider running at once: a slow or throttled provider leaves room for others. */
+  /**
+   * Jobs of one organisation's provider running at once: a slow or throttled provider leaves room
+   * for the others. Never more than the connection's requests per second (once known), so a job's
+   * requests do not queue behind so many others' that its lease runs out.
+   */
   perProvider?: number
   /** Stop claiming (running jobs still finish). */
   shouldStop?: () => boolean
@@ -583,20 +596,28 @@ export interface DrainOptions {
 export async function drainRevocations(deps: WorkerDeps, opts: DrainOptions = {}): Promise<number> {
   const concurrency = opts.concurrency ?? 16
   const perProvider = opts.perProvider ?? Math.max(1, Math.ceil(concurrency / 2))
-  const running = new Map<string, number>()
+  // Running jobs per organisation and provider (the key of connectorCache).
+  const running = new Map<string, { orgId: string; provider: string; n: number }>()
+  const capOf = (key: string) => {
+    const rate = connectorCache.get(deps)?.get(key)?.resolved.requestsPerSecond
+    return rate ? Math.min(perProvider, Math.max(1, Math.ceil(rate))) : perProvider
+  }
   const inFlight = new Set<Promise<void>>()
   const record = createRecorder(deps)
   let handled = 0
   let exhausted = false
   while (!exhausted || inFlight.size > 0) {
     if (!exhausted && !opts.shouldStop?.() && inFlight.size < concurrency) {
-      const full = [...running].filter(([, n]) => n >= perProvider).map(([p]) => p)
+      const full = [...running].filter(([key, r]) => r.n >= capOf(key)).map(([, r]) => r)
       const jobs = await claimJobs(deps, concurrency - inFlight.size, full)
       // Nothing due (for the providers with room): finish what runs, then return.
       if (jobs.length === 0) exhausted = true
       for (const job of jobs) {
         handled++
-        running.set(job.provider, (running.get(job.provider) ?? 0) + 1)
+        const key = `${job.orgId}:${job.provider}`
+        const counter = running.get(key) ?? { orgId: job.orgId, provider: job.provider, n: 0 }
+        counter.n++
+        running.set(key, counter)
         const task: Promise<void> = handle(deps, job, record)
           // Not recorded (the database failed twice): the job keeps its lease and runs again
           // when the lease ends.
@@ -607,7 +628,7 @@ export async function drainRevocations(deps: WorkerDeps, opts: DrainOptions = {}
             })
           )
           .finally(() => {
-            running.set(job.provider, (running.get(job.provider) ?? 1) - 1)
+            if (--counter.n === 0) running.delete(key)
             inFlight.delete(task)
           })
         inFlight.add(task)
