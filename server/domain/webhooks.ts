@@ -9,13 +9,8 @@ import { appendAudit } from './audit-chain.ts'
 import type { Actor } from './enrollment.ts'
 import type { SecretBox } from './secret-box.ts'
 
-export const ALERT_EVENTS = [
-  'grant.high_risk',
-  'sanction.expired',
-  'approval.requested',
-  'leaver.due',
-] as const
-export type AlertEvent = (typeof ALERT_EVENTS)[number]
+export { ALERT_EVENTS, type AlertEvent } from '../../shared/api/governance.ts'
+import type { AlertEvent } from '../../shared/api/governance.ts'
 export const MAX_ATTEMPTS = 8
 const LEASE_MS = 60_000
 
@@ -165,6 +160,13 @@ function slackText(event: string, data: Record<string, unknown>): string {
       return `:hourglass: The sanction of ${d.appName ?? d.clientId} expired (owner: ${d.ownerEmail ?? 'none'})`
     case 'leaver.due':
       return `:wave: ${d.email ?? 'A leaver'} leaves on ${d.dueDate ?? 'today'}: open their offboarding case`
+    case 'leaver.live_grants':
+      return `:rotating_light: ${d.email ?? 'A leaver'} left on ${d.dueDate ?? 'today'} and ${d.liveGrants ?? 'some'} AI grants of theirs are still live`
+    case 'revocation.failed':
+    case 'revocation.dead':
+      return `:x: Revoking ${d.appName ?? d.clientId} (${d.provider}) for ${d.userEmail ?? 'a user'} ${event === 'revocation.dead' ? 'gave up after every attempt' : 'failed'}: ${d.error ?? 'no reason given'}`
+    case 'grant.reappeared':
+      return `:repeat: ${d.appName ?? d.clientId} (${d.provider}) is back for ${d.userEmail ?? 'a user'} after it was revoked`
     case 'approval.requested':
       return `:raising_hand: ${d.personEmail ?? 'An employee'} asks to use ${d.appName ?? d.clientId}: "${d.reason ?? ''}"`
     default:

@@ -212,8 +212,9 @@ export interface ApproveInput {
   scope: 'requester' | 'everyone'
 }
 
-export const WEBHOOK_EVENTS = ['grant.high_risk', 'sanction.expired', 'approval.requested'] as const
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number]
+import type { AlertEvent } from '../../shared/api/governance.ts'
+export { ALERT_EVENTS as WEBHOOK_EVENTS } from '../../shared/api/governance.ts'
+export type WebhookEvent = AlertEvent
 
 export interface Webhook {
   id: string

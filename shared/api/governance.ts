@@ -2,6 +2,22 @@
 import { z } from 'zod'
 import { ADMIN_ROLES } from './admin.ts'
 
+/** Every alert an organisation can subscribe a webhook to. */
+export const ALERT_EVENTS = [
+  'grant.high_risk',
+  'sanction.expired',
+  'approval.requested',
+  'leaver.due',
+  /** A leaver's leaving day came and grants of theirs are still live. */
+  'leaver.live_grants',
+  /** A revocation failed (it will be retried) or is dead (out of attempts). */
+  'revocation.failed',
+  'revocation.dead',
+  /** A grant revoked earlier is back: discovery or verification found it at the provider. */
+  'grant.reappeared',
+] as const
+export type AlertEvent = (typeof ALERT_EVENTS)[number]
+
 export const SanctionApp = z
   .object({
     sanctioned: z.boolean(),
@@ -45,8 +61,6 @@ export const CreateWebhook = z
         return url.protocol === 'https:' || ['localhost', '127.0.0.1'].includes(url.hostname)
       }, 'must be https (http only for localhost)'),
     format: z.enum(['json', 'slack']),
-    events: z
-      .array(z.enum(['grant.high_risk', 'sanction.expired', 'approval.requested', 'leaver.due']))
-      .min(1),
+    events: z.array(z.enum(ALERT_EVENTS)).min(1),
   })
   .strict()

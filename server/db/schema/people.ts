@@ -35,6 +35,8 @@ export const people = pgTable(
     externalId: text('external_id'),
     /** SCIM userName as the IdP sent it (case kept). */
     scimUserName: text('scim_user_name'),
+    /** The person's GitHub login: GitHub's org APIs find members by login, never by email. */
+    githubLogin: text('github_login'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -82,6 +84,10 @@ export const offboardingCases = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** The admin who closed the case (null: closed by the system when everything was verified). */
+    closedBy: uuid('closed_by'),
+    /** Why the case could close with follow-ups left: what was done about them. */
+    closeNote: text('close_note'),
   },
   (t) => [
     unique('offboarding_cases_org_person_uq').on(t.orgId, t.personId),

@@ -92,6 +92,8 @@ export const revocationJobs = pgTable(
       .references(() => grants.id),
     provider: text('provider').notNull(),
     userEmail: text('user_email').notNull(),
+    /** The provider's id for the user when email is not enough (GitHub login). */
+    providerUserId: text('provider_user_id'),
     clientId: text('client_id').notNull(),
     state: jobState('state').notNull(),
     attempts: integer('attempts').notNull().default(0),

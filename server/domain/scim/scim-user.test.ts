@@ -166,6 +166,7 @@ describe('toScimUser', () => {
     successorEmail: null,
     externalId: '00ujl29u0le5T6Aj10h7',
     scimUserName: 'test.user@okta.local',
+    githubLogin: null,
     createdAt: new Date('2026-11-01T10:00:00Z'),
     updatedAt: new Date('2026-11-23T09:00:00Z'),
   }

@@ -15,6 +15,11 @@ export const EVENT_LABELS: Record<WebhookEvent, string> = {
   'grant.high_risk': 'A high or critical-risk grant is seen',
   'sanction.expired': 'A sanction expires',
   'approval.requested': 'An employee requests approval',
+  'leaver.due': 'A leaver’s leaving day comes',
+  'leaver.live_grants': 'A leaver still has live grants on their leaving day',
+  'revocation.failed': 'A revocation fails (it will be retried)',
+  'revocation.dead': 'A revocation gives up after every attempt',
+  'grant.reappeared': 'A revoked grant reappears',
 }
 
 const DELIVERY_TONES: Record<WebhookDelivery['status'], Tone> = {
