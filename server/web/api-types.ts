@@ -30,6 +30,10 @@ export interface Summary {
   grantsOverTime?: { week: string; count: number }[]
   byRisk?: Record<Risk, number>
   byProvider?: { provider: string; count: number }[]
+  /** Offboarding (optional until every server reports them). */
+  leaversWithLiveGrants?: number
+  failedRevocations?: number
+  reappearedGrants?: number
 }
 
 export interface AppRow {
@@ -241,4 +245,124 @@ export interface SanctionInput {
   ownerEmail: string | null
   purpose: string | null
   expiresAt: string | null
+}
+
+// Offboarding: revocation jobs and connections
+export const JOB_STATES = [
+  'planned',
+  'approved',
+  'running',
+  'revoked',
+  'verified',
+  'failed',
+  'dead',
+  'needs_decision',
+  'cancelled',
+] as const
+export type JobState = (typeof JOB_STATES)[number]
+export type PlanState = 'planned' | 'approved' | 'running' | 'done' | 'cancelled'
+export type PlanScope = 'leaver' | 'app' | 'selection'
+/** The providers Consentry can revoke at (server/providers/types.ts PROVIDER_IDS). */
+export const CONNECTION_PROVIDERS = ['google', 'microsoft', 'github', 'slack', 'okta'] as const
+export type ConnectionProvider = (typeof CONNECTION_PROVIDERS)[number]
+
+export interface RevocationPlanRow {
+  id: string
+  scope: PlanScope
+  subjectId: string | null
+  state: PlanState
+  createdBy: string | null
+  createdAt: string
+  approvedBy: string | null
+  approvedAt: string | null
+  counts: Partial<Record<JobState, number>>
+}
+
+export interface RevocationJobRow {
+  id: string
+  planId: string
+  planScope: PlanScope
+  planSubjectId: string | null
+  grantId: string
+  provider: string
+  userEmail: string
+  clientId: string
+  appName: string | null
+  personId: string | null
+  state: JobState
+  attempts: number
+  lastStatus: number | null
+  lastRequestId: string | null
+  lastError: string | null
+  updatedAt: string
+}
+
+export type RevocationPlanInput =
+  | { scope: 'leaver'; personId: string }
+  | { scope: 'app'; appId: string }
+  | { scope: 'selection'; grantIds: string[] }
+
+/** The dry run of a new plan: how many jobs it holds and which grants it leaves out, and why. */
+export interface PlannedRevocation {
+  ok: true
+  planId: string
+  jobs: number
+  skipped: { grantId: string; reason: string }[]
+}
+
+export interface ProviderFormField {
+  key: string
+  label: string
+  type: 'text' | 'secret' | 'textarea' | 'number' | 'boolean'
+  required: boolean
+  help?: string | null
+}
+
+export interface ProviderForm {
+  id: ConnectionProvider
+  name: string
+  description: string
+  docsUrl: string | null
+  fields: ProviderFormField[]
+  baseUrlKeys: { key: string; label: string; default: string }[]
+}
+
+export interface ProviderConnection {
+  provider: ConnectionProvider
+  baseUrls: Record<string, string>
+  requestsPerSecond: number
+  lastTestedAt: string | null
+  lastTestOk: boolean | null
+  lastTestMessage: string | null
+  lastDiscoveryAt: string | null
+  updatedAt: string
+}
+
+export interface ConnectionInput {
+  credentials: Record<string, unknown>
+  baseUrls?: Record<string, string>
+  requestsPerSecond?: number
+}
+
+export interface ScimTokenRow {
+  id: string
+  label: string
+  createdAt: string
+  revokedAt: string | null
+}
+
+export interface SsfConfig {
+  issuer: string
+  audience: string
+  jwksUrl: string | null
+  jwks: { keys: Record<string, unknown>[] } | null
+}
+
+export interface FeedSettings {
+  scimUrl: string
+  hrWebhookUrl: string
+  ssfPushUrl: string
+  hrSecretSet: boolean
+  ssf: SsfConfig | null
+  scimTokens: ScimTokenRow[]
 }

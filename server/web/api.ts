@@ -25,6 +25,19 @@ import type {
   WebhookDelivery,
   WebhookEvent,
 } from './api-types.ts'
+// Offboarding: revocation jobs and connections
+import type {
+  ConnectionInput,
+  ConnectionProvider,
+  FeedSettings,
+  PlannedRevocation,
+  ProviderConnection,
+  ProviderForm,
+  RevocationJobRow,
+  RevocationPlanInput,
+  RevocationPlanRow,
+  SsfConfig,
+} from './api-types.ts'
 
 export const API_BASE = '/api/v1'
 
@@ -181,6 +194,35 @@ export function createApi(options: ApiOptions = {}) {
       request<unknown>('DELETE', `/webhooks/${encodeURIComponent(id)}`),
     listDeliveries: (id: string) =>
       get<{ items: WebhookDelivery[] }>(`/webhooks/${encodeURIComponent(id)}/deliveries`),
+
+    // Offboarding: revocation jobs and connections
+    listRevocationJobs: (query: Query) =>
+      get<{ items: RevocationJobRow[]; nextCursor: string | null }>('/revocations/jobs', query),
+    listRevocationPlans: () => get<{ items: RevocationPlanRow[] }>('/revocations/plans'),
+    planRevocation: (input: RevocationPlanInput) =>
+      request<PlannedRevocation>('POST', '/revocations/plans', input),
+    approveRevocationPlan: (id: string) =>
+      request<{ ok: true }>('POST', `/revocations/plans/${encodeURIComponent(id)}/approve`),
+    retryRevocationPlan: (id: string) =>
+      request<{ retried: number }>('POST', `/revocations/plans/${encodeURIComponent(id)}/retry`),
+    listConnectionProviders: () => get<{ items: ProviderForm[] }>('/connections/providers'),
+    listConnections: () => get<{ items: ProviderConnection[] }>('/connections'),
+    saveConnection: (provider: ConnectionProvider, input: ConnectionInput) =>
+      request<{ ok: true }>('PUT', `/connections/${encodeURIComponent(provider)}`, input),
+    testConnection: (provider: ConnectionProvider) =>
+      request<{ ok: boolean; message: string }>(
+        'POST',
+        `/connections/${encodeURIComponent(provider)}/test`
+      ),
+    getFeeds: () => get<FeedSettings>('/feeds'),
+    createScimToken: (label: string) =>
+      request<{ id: string; token: string; label: string }>('POST', '/feeds/scim-tokens', {
+        label,
+      }),
+    revokeScimToken: (id: string) =>
+      request<{ ok: true }>('DELETE', `/feeds/scim-tokens/${encodeURIComponent(id)}`),
+    rotateHrSecret: () => request<{ secret: string }>('POST', '/feeds/hr-secret'),
+    setSsfConfig: (config: SsfConfig) => request<{ ok: true }>('PUT', '/feeds/ssf', config),
   }
 }
 
