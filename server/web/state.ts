@@ -27,6 +27,11 @@ export function canManage(role: Role): boolean {
   return role === 'owner' || role === 'admin'
 }
 
+/** Owners, admins and offboarding staff plan, approve and retry revocations. */
+export function canRevoke(role: Role): boolean {
+  return role === 'owner' || role === 'admin' || role === 'offboarding'
+}
+
 /** Only owners manage admin users and webhooks. */
 export function isOwner(role: Role): boolean {
   return role === 'owner'
@@ -34,7 +39,7 @@ export function isOwner(role: Role): boolean {
 
 export function usePermissions() {
   const { role } = useSession().me
-  return { canManage: canManage(role), isOwner: isOwner(role) }
+  return { canManage: canManage(role), isOwner: isOwner(role), canRevoke: canRevoke(role) }
 }
 
 export const ROLE_LABELS: Record<Role, string> = {
