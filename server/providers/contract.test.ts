@@ -3,29 +3,43 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { seedContractFixture } from '../../test/simulators/contract-adapters.ts'
 import { PROVIDER_REGISTRY } from './index.ts'
+import { DEFAULT_READ_RETRY } from './send-provider-request.ts'
 import { PROVIDER_IDS, type ProviderConnector, type ProviderId, type RemoteGrant } from './types.ts'
 
 const now = new Date('2026-11-23T09:00:00Z')
 const clock = () => now
+/** The sender's read retries, without waiting. */
+const noWait = { ...DEFAULT_READ_RETRY, sleep: async () => {} }
 
-function connect(provider: ProviderId, fixture: ReturnType<typeof seedContractFixture>) {
+function connect(
+  provider: ProviderId,
+  fixture: ReturnType<typeof seedContractFixture>,
+  sent: string[] = []
+) {
   const entry = PROVIDER_REGISTRY[provider]
   return entry.create({
     // Parsed as saveConnection stores them: schema defaults and transforms applied.
     credentials: entry.credentials.parse(fixture.credentials) as never,
     baseUrls: fixture.sim.baseUrls,
-    fetch: fixture.sim.fetch,
+    fetch: (input, init) => {
+      sent.push(`${init?.method ?? 'GET'} ${input instanceof Request ? input.url : String(input)}`)
+      return fixture.sim.fetch(input, init)
+    },
     clock,
+    retry: noWait,
   })
 }
 
 describe.each(PROVIDER_IDS)('the %s connector', (provider) => {
   let fixture: ReturnType<typeof seedContractFixture>
   let connector: ProviderConnector
+  /** Every request the connector sent, as "METHOD url". */
+  let sent: string[]
 
   beforeEach(() => {
     fixture = seedContractFixture(provider, { clock })
-    connector = connect(provider, fixture)
+    sent = []
+    connector = connect(provider, fixture, sent)
   })
 
   async function grantsOfUser(): Promise<RemoteGrant[]> {
@@ -82,8 +96,14 @@ describe.each(PROVIDER_IDS)('the %s connector', (provider) => {
     expect(await connector.verifyRevoked(grant)).toMatchObject({ ok: true, value: false })
   })
 
-  it('answers a 5xx on listing as transient', async () => {
+  it('lists despite one 5xx (reads are retried), or answers transient once the retries are spent', async () => {
+    await grantsOfUser() // an access token first: token requests are POSTs, sent once
     fixture.injectTransient()
+    const listed = await connector.listGrants(fixture.user)
+    expect(listed.ok && listed.value.map((g) => g.clientId).sort()).toEqual(
+      [...fixture.clientIds].sort()
+    )
+    fixture.sim.injectTransient(noWait.attempts)
     expect(await connector.listGrants(fixture.user)).toMatchObject({
       ok: false,
       kind: 'transient',
@@ -91,11 +111,16 @@ describe.each(PROVIDER_IDS)('the %s connector', (provider) => {
     })
   })
 
-  it('answers a 5xx on revoking as transient, and the grant stays', async () => {
+  it('answers a 5xx on revoking as transient, sends no write twice, and the grant stays', async () => {
     const grant = await oneGrant()
-    fixture.injectTransient()
+    sent.length = 0
+    // Enough faults for every try at a read the revoke may make first (Microsoft looks up the
+    // app's service principal), so a write sent after those reads fails too.
+    fixture.sim.injectTransient(noWait.attempts)
     expect(await connector.revokeGrant(grant)).toMatchObject({ ok: false, kind: 'transient' })
     expect(fixture.isPresent(grant.clientId)).toBe(true)
+    const writes = sent.filter((s) => !s.startsWith('GET '))
+    expect(writes).toEqual([...new Set(writes)])
   })
 
   it('answers a rate limit as rate_limited with a wait', async () => {

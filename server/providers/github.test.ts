@@ -4,11 +4,14 @@ import type { input } from 'zod'
 import { createGithubSimulator, type GithubSimulator } from '../../test/simulators/github.ts'
 import { createGithubConnector, GITHUB_DEFAULT_BASE_URLS, GithubCredentials } from './github.ts'
 import type { ProviderConnector, RemoteGrant } from './types.ts'
+import { DEFAULT_READ_RETRY } from './send-provider-request.ts'
 
 const now = new Date('2026-11-23T09:00:00Z')
 const clock = () => now
 const ORG = 'octo-org'
 const CLASSIC = 'ghp_classicOwnerToken'
+/** The sender's read retries, without waiting. */
+const noWait = { ...DEFAULT_READ_RETRY, sleep: async () => {} }
 const leaver = { email: 'mona@example.com', providerUserId: 'mona' }
 
 let sim: GithubSimulator
@@ -19,7 +22,7 @@ function connect(
   fetch: typeof globalThis.fetch = sim.fetch
 ) {
   const credentials = GithubCredentials.parse({ org: ORG, token: sim.token, ...overrides })
-  return createGithubConnector({ credentials, baseUrls: sim.baseUrls, fetch, clock })
+  return createGithubConnector({ credentials, baseUrls: sim.baseUrls, fetch, clock, retry: noWait })
 }
 
 beforeEach(() => {
@@ -252,7 +255,7 @@ describe('GitHub connector', () => {
   })
 
   it.each([500, 502, 503])('reports a %i as transient', async (status) => {
-    sim.failNext(1, status)
+    sim.failNext(noWait.attempts, status) // every try the shared sender makes at a read
     const result = await github.listGrants(leaver)
     expect(result).toMatchObject({ ok: false, kind: 'transient', status })
   })
@@ -278,7 +281,7 @@ describe('GitHub connector', () => {
   it('keeps the x-github-request-id of successes and failures', async () => {
     const ok = await github.testConnection()
     expect(ok.requestId).toMatch(/^C0DE:5151:/)
-    sim.failNext(1, 502)
+    sim.failNext(noWait.attempts, 502)
     const failed = await github.listGrants(leaver)
     expect(failed).toMatchObject({ ok: false, requestId: expect.stringMatching(/^C0DE:5151:/) })
     expect(failed.requestId).not.toBe(ok.requestId)

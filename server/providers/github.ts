@@ -152,7 +152,7 @@ export function createGithubConnector(
     }
     const sent = await sendProviderRequest<T>(
       { ...req, headers },
-      { fetch: fetchKeepingHeaders, clock, notFoundIsGone }
+      { fetch: fetchKeepingHeaders, clock, notFoundIsGone, retry: opts.retry }
     )
     const result = seen.headers ? withSecondaryRateLimit(sent, seen.headers, clock()) : sent
     return { result, next: nextLink(seen.headers?.get('link') ?? null) }

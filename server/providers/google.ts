@@ -142,7 +142,7 @@ export function createGoogleConnector(
           url: `${urls.admin}/admin/directory/v1${path}`,
           headers: { authorization: `Bearer ${token.value}` },
         },
-        { fetch, clock, notFoundIsGone }
+        { fetch, clock, notFoundIsGone, retry: opts.retry }
       )
       if (res.ok || res.status !== 401 || attempt > 1) return res
       if (cached?.value === token.value) cached = null

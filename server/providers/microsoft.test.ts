@@ -8,7 +8,10 @@ import {
   MicrosoftCredentials,
 } from './microsoft.ts'
 import type { RemoteGrant } from './types.ts'
+import { DEFAULT_READ_RETRY } from './send-provider-request.ts'
 
+/** The sender's read retries, without waiting. */
+const noWait = { ...DEFAULT_READ_RETRY, sleep: async () => {} }
 const TOKEN_PATH = /\/oauth2\/v2\.0\/token$/
 const GUID = /^[0-9a-f-]{36}$/
 
@@ -17,7 +20,13 @@ function setup(options: Parameters<typeof createMicrosoftSimulator>[0] = {}) {
   const clock = () => now
   const sim = createMicrosoftSimulator({ clock, ...options })
   const connect = (credentials = sim.credentials) =>
-    createMicrosoftConnector({ credentials, baseUrls: sim.baseUrls, fetch: sim.fetch, clock })
+    createMicrosoftConnector({
+      credentials,
+      baseUrls: sim.baseUrls,
+      fetch: sim.fetch,
+      clock,
+      retry: noWait,
+    })
   const alice = sim.addUser({ userPrincipalName: 'alice@contoso.com', displayName: 'Alice' })
   const bob = sim.addUser({ userPrincipalName: 'bob@contoso.com' })
   const assistant = sim.addServicePrincipal({
@@ -523,7 +532,8 @@ describe('createMicrosoftConnector', () => {
       'maps a Graph %i to transient, with its message and request id',
       async (status) => {
         const { sim, connector, lastRequestId } = setup()
-        sim.failNext(1, status, { path: /^\/v1\.0\/users\// })
+        // Every try the shared sender makes at a read fails.
+        sim.failNext(noWait.attempts, status, { path: /^\/v1\.0\/users\// })
         const res = await connector.listGrants({ email: 'alice@contoso.com' })
         expect(res).toMatchObject({ ok: false, kind: 'transient', status })
         expect(!res.ok && res.message).toMatch(/\w+/)

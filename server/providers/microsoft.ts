@@ -178,7 +178,7 @@ export function createMicrosoftConnector(
       if (!token.ok) return token
       const res = await sendProviderRequest(
         { method, url, headers: { authorization: `Bearer ${token.value}` } },
-        { fetch, clock, notFoundIsGone }
+        { fetch, clock, notFoundIsGone, retry: opts.retry }
       )
       if (res.ok || res.status !== 401 || attempt > 1) return res
       if (cached?.value === token.value) cached = null

@@ -3,12 +3,16 @@ import { describe, expect, it } from 'vitest'
 import { createOktaSimulator } from '../../test/simulators/okta.ts'
 import { createOktaConnector, OktaCredentials } from './okta.ts'
 import type { RemoteGrant } from './types.ts'
+import { DEFAULT_READ_RETRY } from './send-provider-request.ts'
 
 const now = new Date('2026-11-23T09:00:00.000Z')
 const clock = () => now
 const CHATGPT = '0oa1chatgpt00000000x'
 const CLAUDE = '0oa2claude000000000x'
 const NOTEBOOK = '0oa3notebook0000000x'
+
+/** The sender's read retries, without waiting. */
+const noWait = { ...DEFAULT_READ_RETRY, sleep: async () => {} }
 
 function setup(options: Parameters<typeof createOktaSimulator>[0] = {}) {
   const sim = createOktaSimulator({ clock, ...options })
@@ -17,6 +21,7 @@ function setup(options: Parameters<typeof createOktaSimulator>[0] = {}) {
     baseUrls: sim.baseUrls,
     fetch: sim.fetch,
     clock,
+    retry: noWait,
   })
   const ada = sim.addUser({ login: 'ada@acme.example', firstName: 'Ada', lastName: 'Lovelace' })
   sim.addClient({ clientId: CHATGPT, name: 'ChatGPT', clientUri: 'https://chatgpt.com' })
@@ -261,7 +266,7 @@ describe('Okta connector', () => {
 
   it.each([500, 503])('maps a %i to transient', async (status) => {
     const { sim, connector } = setup()
-    sim.failNext(1, status)
+    sim.failNext(noWait.attempts, status) // every try the shared sender makes at a read
     expect(await connector.listGrants({ email: 'ada@acme.example' })).toMatchObject({
       ok: false,
       kind: 'transient',

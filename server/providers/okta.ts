@@ -120,7 +120,7 @@ export function createOktaConnector(
   async function get<T>(path: string): Promise<ProviderResult<T>> {
     const res = await sendProviderRequest<T>(
       { method: 'GET', url: api(path), headers },
-      { fetch: opts.fetch, clock: opts.clock }
+      { fetch: opts.fetch, clock: opts.clock, retry: opts.retry }
     )
     return res as ProviderResult<T>
   }
@@ -141,6 +141,7 @@ export function createOktaConnector(
         { method: 'GET', url, headers },
         {
           clock: opts.clock,
+          retry: opts.retry,
           // The shared sender returns bodies, not headers: keep the Link header on the way through.
           fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
             const response = await opts.fetch(input, init)

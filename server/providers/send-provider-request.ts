@@ -1,6 +1,7 @@
 // The one sender every connector uses: JSON in and out, request ids, and the mapping of HTTP
 // outcomes to ProviderResult (429 with Retry-After or the provider's rate-limit headers, 5xx and
-// network errors as transient, 404 on DELETE as already gone).
+// network errors as transient, 404 on DELETE as already gone). Reads (GET) that fail transiently
+// are tried again here, a few times with backoff; writes never are (the job engine retries them).
 import type { ProviderResult } from './types.ts'
 
 export interface ProviderRequest {
@@ -9,6 +10,8 @@ export interface ProviderRequest {
   headers?: Record<string, string>
   /** JSON body, or a URLSearchParams for form posts (token endpoints). */
   body?: unknown
+  /** A read sent as POST (Slack's Web API): retried like a GET. Never set it on a write. */
+  idempotent?: boolean
 }
 
 const REQUEST_ID_HEADERS = [
@@ -58,15 +61,58 @@ function errorMessage(body: unknown, status: number): string {
   return `HTTP ${status}`
 }
 
+/** How a read that failed with a 5xx, 408 or network error is tried again. */
+export interface ReadRetry {
+  /** Tries in all, the first included (1: no retry). */
+  attempts: number
+  /** Backoff before the n-th retry: between half and all of baseMs * 2^(n-1). */
+  baseMs: number
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+/**
+ * Short, so a job's attempt is not held up long: at 20% 5xx, three tries leave 0.8% of reads
+ * failing, and a job whose attempt needs fifteen reads (Microsoft) seldom fails for them.
+ */
+export const DEFAULT_READ_RETRY: ReadRetry = { attempts: 3, baseMs: 100 }
+
 export interface SendOptions {
   fetch: typeof fetch
   clock?: () => Date
   /** For DELETE: a 404 means the thing is already gone. */
   notFoundIsGone?: boolean
+  /** Reads only (GET, or marked idempotent); DEFAULT_READ_RETRY unless given. Writes are sent once. */
+  retry?: ReadRetry
 }
 
-/** Send one request. `value` is the parsed JSON body (null when empty), or 'gone' for a 404'd delete. */
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Backoff with jitter before retry `n` (1-based): between half and all of baseMs * 2^(n-1). */
+export function readRetryDelayMs(retry: ReadRetry, n: number): number {
+  const ceiling = retry.baseMs * 2 ** (n - 1)
+  return Math.floor(ceiling / 2 + (retry.random ?? Math.random)() * (ceiling / 2))
+}
+
+/**
+ * Send a request. `value` is the parsed JSON body (null when empty), or 'gone' for a 404'd delete.
+ * A read (GET, or a request marked idempotent) that fails transiently is sent again, each try
+ * through opts.fetch (so a paced fetch paces every try); a write is sent exactly once.
+ */
 export async function sendProviderRequest<T = unknown>(
+  req: ProviderRequest,
+  opts: SendOptions
+): Promise<ProviderResult<T | 'gone'>> {
+  const retry = opts.retry ?? DEFAULT_READ_RETRY
+  const attempts = req.method === 'GET' || req.idempotent ? Math.max(1, retry.attempts) : 1
+  for (let n = 1; ; n++) {
+    const result = await sendOnce<T>(req, opts)
+    if (result.ok || result.kind !== 'transient' || n >= attempts) return result
+    await (retry.sleep ?? realSleep)(readRetryDelayMs(retry, n))
+  }
+}
+
+async function sendOnce<T>(
   req: ProviderRequest,
   opts: SendOptions
 ): Promise<ProviderResult<T | 'gone'>> {

@@ -9,8 +9,11 @@ import {
   SlackCredentials,
 } from './slack.ts'
 import type { RemoteGrant } from './types.ts'
+import { DEFAULT_READ_RETRY } from './send-provider-request.ts'
 
 let sim: SlackSimulator
+/** The sender's read retries, without waiting. */
+const noWait = { ...DEFAULT_READ_RETRY, sleep: async () => {} }
 let t: number
 
 const options = (extra: { allowUninstall?: boolean; token?: string; teamId?: string } = {}) => {
@@ -19,7 +22,13 @@ const options = (extra: { allowUninstall?: boolean; token?: string; teamId?: str
   const credentials = SlackCredentials.parse(
     teamId ? { token: base.token, teamId, allowUninstall: base.allowUninstall } : base
   )
-  return { credentials, baseUrls: sim.baseUrls, fetch: sim.fetch, clock: () => new Date(t) }
+  return {
+    credentials,
+    baseUrls: sim.baseUrls,
+    fetch: sim.fetch,
+    clock: () => new Date(t),
+    retry: noWait,
+  }
 }
 const connector = (extra: Parameters<typeof options>[0] = {}) =>
   createSlackConnector(options(extra))
@@ -359,7 +368,7 @@ describe('failures', () => {
   })
 
   it.each([
-    ['a 503', () => sim.failNext(1, 503), { status: 503 }],
+    ['a 503 on every try', () => sim.failNext(noWait.attempts, 503), { status: 503 }],
     ['a random 5xx from failureRate', () => (sim.faults.failureRate = 1), { status: 503 }],
     ["Slack's internal_error", () => sim.failNextWithError(1, 'internal_error'), { status: 200 }],
   ])('treats %s as transient', async (_name, inject, expected) => {
@@ -382,8 +391,9 @@ describe('failures', () => {
   it('captures x-slack-req-id on successes and failures', async () => {
     const ok = await connector().testConnection()
     expect(ok.requestId).toBe(sim.requests.log.at(-1)?.requestId)
-    sim.failNext(1, 502)
+    sim.failNext(noWait.attempts, 502)
     const failed = await connector().testConnection()
+    expect(failed).toMatchObject({ ok: false, status: 502 })
     expect(failed.requestId).toMatch(/^sim-\d+$/)
   })
 })

@@ -39,6 +39,8 @@ export const SlackCredentials = z
 export type SlackCredentials = z.infer<typeof SlackCredentials>
 
 // Slack documents up to 1000 per page; the admin apps methods are Tier 2 (20+ calls a minute).
+/** Web API methods that only read (lists, lookups, auth.test): safe to send again. */
+const SLACK_READS = /\.(list|info|test|lookupByEmail)$/
 const PAGE_LIMIT = '1000'
 const MAX_PAGES = 100
 // Slack's tiers count per minute; used when a 200 says 'ratelimited' without a Retry-After.
@@ -123,8 +125,10 @@ function createSlackClient(opts: ConnectorOptions<SlackCredentials>) {
         url: `${api}/${method}`,
         headers: { authorization: `Bearer ${credentials.token}` },
         body,
+        // Every Web API call is a POST; the reads among them may be sent again.
+        idempotent: SLACK_READS.test(method),
       },
-      { fetch: opts.fetch, clock: opts.clock }
+      { fetch: opts.fetch, clock: opts.clock, retry: opts.retry }
     )
     if (!res.ok) return res
     const data = res.value

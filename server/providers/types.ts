@@ -1,4 +1,5 @@
 // The one interface every provider connector implements (one provider per file beside this one).
+import type { ReadRetry } from './send-provider-request.ts'
 
 export const PROVIDER_IDS = ['google', 'microsoft', 'github', 'slack', 'okta'] as const
 export type ProviderId = (typeof PROVIDER_IDS)[number]
@@ -70,4 +71,6 @@ export interface ConnectorOptions<Credentials> {
   baseUrls?: Partial<Record<string, string>>
   fetch: typeof fetch
   clock?: () => Date
+  /** How the shared sender retries reads (GET) on 5xx and network errors; its default if absent. */
+  retry?: ReadRetry
 }
