@@ -1,12 +1,25 @@
 // The revocation engine: plan, approval (with the second-approver rule), leased workers that
 // survive a dead worker, retries on 5xx and 429, verification that catches a grant that came back.
-import { sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../deps.ts'
-import { organisations, providerConnections } from '../db/schema/index.ts'
+import {
+  auditLog,
+  organisations,
+  providerConnections,
+  revocationJobs,
+  webhookDeliveries,
+} from '../db/schema/index.ts'
 import type { ProviderConnector, ProviderResult, RemoteGrant } from '../providers/types.ts'
 import { approvePlan, getPlan, planRevocation } from './revocation-plans.ts'
-import { claimJobs, LEASE_MS, runRevocationBatch, type WorkerDeps } from './revocation-worker.ts'
+import {
+  claimJobs,
+  LEASE_MS,
+  MAX_ATTEMPTS,
+  runClaimedJob,
+  runRevocationBatch,
+  type WorkerDeps,
+} from './revocation-worker.ts'
 import { advanceDueCases } from './advance-due-cases.ts'
 import {
   consentEvent,
@@ -309,5 +322,169 @@ describe.each(TEST_DB_KINDS)('revocation engine on %s', (kind) => {
     }
     expect(plans.items.find((p) => p.createdBy === null)?.counts).toEqual({ verified: 1 })
     await org.owner.request('PUT', '/api/v1/revocations/settings', { offboardingMode: 'notify' })
+  })
+
+  /** A leaver's plan, approved, with one job per client id. */
+  async function approvedPlan(email: string, clientIds: string[]) {
+    const personId = await leaverWithGrants(email, clientIds)
+    const plan = await planRevocation(
+      server.db.db,
+      actor(),
+      { scope: 'leaver', personId },
+      server.now.value
+    )
+    if (!plan.ok) throw new Error('no plan')
+    await approvePlan(server.db.db, actor(), plan.planId, server.now.value)
+    return plan.planId
+  }
+
+  /** Audit entries about one job. */
+  const auditOfJob = (jobId: string) =>
+    server.db.db
+      .select({ action: auditLog.action, actorId: auditLog.actorId })
+      .from(auditLog)
+      .where(and(eq(auditLog.orgId, org.orgId), sql`${auditLog.data}->>'jobId' = ${jobId}`))
+
+  it.each([
+    ['revoking (its "revoked" step)', true],
+    ['finishing (the grant already gone)', false],
+  ])(
+    'records nothing for a worker whose lease another worker took over, while %s',
+    async (_name, grantStillThere) => {
+      provider = fakeProvider()
+      const email = `slow-${grantStillThere}@acme.example`
+      const planId = await approvedPlan(email, ['app-slow'])
+      const warnings: Array<Record<string, unknown> | undefined> = []
+      const slow: WorkerDeps = {
+        ...worker('slow'),
+        log: { ...silentLogger, warn: (_msg, fields) => void warnings.push(fields) },
+      }
+      const [job] = (await claimJobs(slow, 10)).filter((j) => j.planId === planId)
+      if (!job) throw new Error('not claimed')
+      // The slow worker's lease runs out before it gets to the provider; another takes the job.
+      const later = new Date(server.now.value.getTime() + LEASE_MS + 1000)
+      const [taken] = await claimJobs(
+        worker('fast', () => later),
+        10
+      )
+      expect(taken).toMatchObject({ id: job.id, leasedBy: 'fast', attempts: job.attempts + 1 })
+      if (!grantStillThere) {
+        // Revoked already (by the fast worker, say): the slow one lists and finds it gone.
+        await provider.connector.revokeGrant({
+          provider: 'google',
+          userEmail: email,
+          userId: email,
+          clientId: 'app-slow',
+          appName: null,
+          scopes: [],
+          handle: 'app-slow',
+        })
+      }
+      await runClaimedJob(slow, job)
+      const [row] = await server.db.db
+        .select()
+        .from(revocationJobs)
+        .where(eq(revocationJobs.id, job.id))
+      expect(row).toMatchObject({ state: 'running', leasedBy: 'fast', attempts: job.attempts + 1 })
+      expect(row?.lastStatus).toBeNull()
+      expect(await auditOfJob(job.id)).toEqual([])
+      expect(warnings).toContainEqual(expect.objectContaining({ jobId: job.id, workerId: 'slow' }))
+      // The worker that holds the lease finishes the job, and only its steps are on the record.
+      await runClaimedJob(
+        worker('fast', () => later),
+        taken!
+      )
+      const audit = await auditOfJob(job.id)
+      expect(audit.map((a) => a.action)).toEqual(['revocation.verified'])
+      expect(audit.every((a) => a.actorId === 'fast')).toBe(true)
+      expect(provider.has(email, 'app-slow')).toBe(false)
+    }
+  )
+
+  it('alerts when a job is dead or cannot be fixed by retrying, never on a retried failure', async () => {
+    const hook = await org.owner.request('POST', '/api/v1/webhooks', {
+      url: 'https://hooks.acme.example/revocations',
+      format: 'json',
+      events: ['revocation.dead', 'revocation.failed'],
+    })
+    expect(hook.status).toBe(201)
+    const alerts = async (planId: string) =>
+      (
+        await server.db.db
+          .select({ event: webhookDeliveries.event, payload: webhookDeliveries.payload })
+          .from(webhookDeliveries)
+          .where(eq(webhookDeliveries.orgId, org.orgId))
+      )
+        .map((d) => ({
+          event: d.event,
+          data: (d.payload as { data: Record<string, unknown> }).data,
+        }))
+        .filter((d) => d.data.planId === planId)
+    const transient = {
+      ok: false as const,
+      kind: 'transient' as const,
+      status: 503,
+      message: 'backend error',
+      requestId: 'req-503',
+    }
+    let t = server.now.value.getTime()
+    const at = () => new Date(t)
+
+    // A transient failure with attempts left: retried later, nobody alerted.
+    provider = fakeProvider()
+    const retried = await approvedPlan('gina@acme.example', ['app-g'])
+    provider.failNext(transient)
+    await runRevocationBatch(worker('w1', at))
+    expect(
+      (await getPlan(server.db.db, { tenantId: org.orgId, planId: retried }))?.jobs[0]
+    ).toMatchObject({ state: 'failed' })
+    expect(await alerts(retried)).toEqual([])
+
+    // The last attempt fails too: the job is dead, and that is worth telling.
+    await server.db.db
+      .update(revocationJobs)
+      .set({ attempts: MAX_ATTEMPTS - 1 })
+      .where(eq(revocationJobs.planId, retried))
+    t += 3_600_000
+    provider.failNext(transient)
+    await runRevocationBatch(worker('w1', at))
+    const [dead] = (await getPlan(server.db.db, { tenantId: org.orgId, planId: retried }))!.jobs
+    expect(dead).toMatchObject({ state: 'dead' })
+    expect(await alerts(retried)).toEqual([
+      {
+        event: 'revocation.dead',
+        data: {
+          jobId: dead!.id,
+          planId: retried,
+          grantId: dead!.grantId,
+          provider: 'google',
+          userEmail: 'gina@acme.example',
+          clientId: 'app-g',
+          appName: dead!.appName,
+          status: 'dead',
+          error: `backend error (gave up after ${MAX_ATTEMPTS} attempts)`,
+        },
+      },
+    ])
+
+    // A permanent refusal and a grant that needs an admin's decision: retrying cannot fix them.
+    provider = fakeProvider()
+    const refused = await approvedPlan('hank@acme.example', ['app-h1', 'app-h2'])
+    provider.failNext({ ...transient, kind: 'permanent', status: 403, message: 'Not Authorized' })
+    provider.failNext({
+      ...transient,
+      kind: 'needs_admin_decision',
+      status: 200,
+      message: 'tenant-wide grant',
+    })
+    await runRevocationBatch({ ...worker('w1', at) }, 1)
+    await runRevocationBatch({ ...worker('w1', at) }, 1)
+    const states = (await getPlan(server.db.db, { tenantId: org.orgId, planId: refused }))!.jobs
+    expect(states.map((j) => j.state).sort()).toEqual(['dead', 'needs_decision'])
+    const failed = await alerts(refused)
+    expect(failed.map((a) => [a.event, a.data.status, a.data.error]).sort()).toEqual([
+      ['revocation.failed', 'dead', 'Not Authorized'],
+      ['revocation.failed', 'needs_decision', 'tenant-wide grant'],
+    ])
   })
 })

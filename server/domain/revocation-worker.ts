@@ -8,12 +8,19 @@
 // per method, as Slack counts). A resolver that cannot route requests through the worker's fetch
 // falls back to one unit of budget per step (list, revoke, verify).
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm'
-import { grants, providerConnections, revocationJobs, revocationPlans } from '../db/schema/index.ts'
-import type { Db } from '../db/client.ts'
+import {
+  apps,
+  grants,
+  providerConnections,
+  revocationJobs,
+  revocationPlans,
+} from '../db/schema/index.ts'
+import type { Db, Tx } from '../db/client.ts'
 import type { Logger } from '../deps.ts'
 import type { ProviderConnector, ProviderFailure } from '../providers/types.ts'
 import { appendAudit, type AuditInput } from './audit-chain.ts'
 import { hitRateLimit, reserveRateSlots, type RateLimitResult } from './rate-limit.ts'
+import { enqueueAlert } from './webhooks.ts'
 
 export const MAX_ATTEMPTS = 6
 export const LEASE_MS = 60_000
@@ -114,6 +121,12 @@ interface Outcome {
   error: string | null
   /** Rate limited before anything was done: the attempt does not count. */
   refund?: boolean
+  /**
+   * Tell the organisation's webhooks: 'revocation.dead' when the job ran out of attempts,
+   * 'revocation.failed' when retrying cannot help (a permanent error, an admin's decision).
+   * Transient failures that will be retried alert nobody.
+   */
+  alert?: 'revocation.dead' | 'revocation.failed'
 }
 
 /** What a job records: its "revoked" step (the lease kept), or its next state (the lease released). */
@@ -153,6 +166,61 @@ function auditEntry(deps: WorkerDeps, write: JobWrite): AuditInput {
 }
 
 /**
+ * The job is still this worker's by the claim it ran under: running, leased by this worker, and
+ * not claimed again since (a claim counts an attempt, so the attempts tell claims apart, even two
+ * of the same worker: one whose lease ran out before it finished, and the one that took it over).
+ */
+function holdsLease(deps: WorkerDeps, job: Job) {
+  return and(
+    eq(revocationJobs.id, job.id),
+    eq(revocationJobs.state, 'running'),
+    eq(revocationJobs.leasedBy, deps.workerId),
+    eq(revocationJobs.attempts, job.attempts)
+  )
+}
+
+function leaseLost(deps: WorkerDeps, write: JobWrite) {
+  deps.log.warn('revocation job lease lost: its step is not recorded', {
+    jobId: write.job.id,
+    workerId: deps.workerId,
+    attempt: write.job.attempts,
+    step: write.kind === 'step' ? 'revoked' : write.outcome.state,
+  })
+}
+
+/** Queue the job's alert for the organisation's webhooks, in the transaction that records it. */
+async function alertJob(
+  tx: Tx,
+  job: Job,
+  event: NonNullable<Outcome['alert']>,
+  outcome: Outcome,
+  now: Date
+) {
+  const [app] = await tx
+    .select({ name: apps.name })
+    .from(grants)
+    .innerJoin(apps, eq(apps.id, grants.appId))
+    .where(and(eq(grants.id, job.grantId), eq(grants.orgId, job.orgId)))
+  await enqueueAlert(
+    tx,
+    job.orgId,
+    event,
+    {
+      jobId: job.id,
+      planId: job.planId,
+      grantId: job.grantId,
+      provider: job.provider,
+      userEmail: job.userEmail,
+      clientId: job.clientId,
+      appName: app?.name ?? null,
+      status: outcome.state,
+      error: outcome.error,
+    },
+    now
+  )
+}
+
+/**
  * Write jobs' states (a job's only while this worker still holds its lease) and audit them, in
  * one transaction. Each organisation's audit chain is locked once for all its entries, in a fixed
  * order of organisations (two writers never wait on each other), and last: the lock, which every
@@ -170,11 +238,16 @@ async function writeJobs(
     for (const write of writes) {
       const { job } = write
       if (write.kind === 'step') {
-        await tx
+        const [row] = await tx
           .update(revocationJobs)
           .set({ lastStatus: write.status, lastRequestId: write.requestId, updatedAt: now })
-          .where(and(eq(revocationJobs.id, job.id), eq(revocationJobs.leasedBy, deps.workerId)))
-        done.push(true)
+          .where(holdsLease(deps, job))
+          .returning({ id: revocationJobs.id })
+        done.push(Boolean(row))
+        if (!row) {
+          leaseLost(deps, write)
+          continue
+        }
       } else {
         const { outcome } = write
         const [row] = await tx
@@ -192,16 +265,14 @@ async function writeJobs(
               ? { attempts: sql`greatest(${revocationJobs.attempts} - 1, 0)` }
               : {}),
           })
-          .where(
-            and(
-              eq(revocationJobs.id, job.id),
-              eq(revocationJobs.leasedBy, deps.workerId),
-              eq(revocationJobs.state, 'running')
-            )
-          )
+          .where(holdsLease(deps, job))
           .returning({ id: revocationJobs.id })
         done.push(Boolean(row))
-        if (!row) continue // the lease expired and another worker owns the job now
+        if (!row) {
+          leaseLost(deps, write)
+          continue
+        }
+        if (outcome.alert) await alertJob(tx, job, outcome.alert, outcome, now)
         if (outcome.grantStatus)
           await tx
             .update(grants)
@@ -316,9 +387,9 @@ function failure(deps: WorkerDeps, job: Job, f: ProviderFailure): Outcome {
         refund: true,
       }
     case 'needs_admin_decision':
-      return { ...base, state: 'needs_decision', grantStatus: 'active' }
+      return { ...base, state: 'needs_decision', grantStatus: 'active', alert: 'revocation.failed' }
     case 'permanent':
-      return { ...base, state: 'dead', grantStatus: 'revoke_failed' }
+      return { ...base, state: 'dead', grantStatus: 'revoke_failed', alert: 'revocation.failed' }
     case 'transient':
       return job.attempts >= MAX_ATTEMPTS
         ? {
@@ -326,6 +397,7 @@ function failure(deps: WorkerDeps, job: Job, f: ProviderFailure): Outcome {
             state: 'dead',
             grantStatus: 'revoke_failed',
             error: `${f.message} (gave up after ${job.attempts} attempts)`,
+            alert: 'revocation.dead',
           }
         : {
             ...base,
@@ -477,6 +549,7 @@ export async function runJob(
       status: null,
       requestId: null,
       error: `${job.provider} is not connected`,
+      alert: 'revocation.failed',
     }
   // Paced connectors spend the budget per request; others one unit per step.
   const paced = cached?.paced ?? false
@@ -501,7 +574,10 @@ export async function runJob(
       refund: true,
     }
   const { connector } = resolved
-  const listed = await connector.listGrants({ email: job.userEmail })
+  const listed = await connector.listGrants({
+    email: job.userEmail,
+    providerUserId: job.providerUserId,
+  })
   if (!listed.ok) return failure(deps, job, listed)
   const remote = listed.value.find((g) => g.clientId === job.clientId)
   let status = listed.status
@@ -520,7 +596,9 @@ export async function runJob(
     if (!revoked.ok) return failure(deps, job, revoked)
     status = revoked.status
     requestId = revoked.requestId
-    await record({ kind: 'step', job, status, requestId })
+    // Lost the lease (another worker runs the job now): stop here; nothing more is recorded.
+    if (!(await record({ kind: 'step', job, status, requestId })))
+      return { state: 'failed', status, requestId, error: 'lease lost' }
     await spend()
     const verified = await connector.verifyRevoked(remote)
     if (!verified.ok) return failure(deps, job, verified)
@@ -548,7 +626,11 @@ export async function runJob(
 }
 
 /** Run a claimed job to its next state and record it; a crash is a transient failure. */
-async function handle(deps: WorkerDeps, job: Job, record: Recorder): Promise<void> {
+export async function runClaimedJob(
+  deps: WorkerDeps,
+  job: Job,
+  record: Recorder = createRecorder(deps)
+): Promise<void> {
   let outcome: Outcome
   try {
     outcome = await runJob(deps, job, record)
@@ -557,13 +639,15 @@ async function handle(deps: WorkerDeps, job: Job, record: Recorder): Promise<voi
       jobId: job.id,
       error: (error as Error).stack ?? String(error),
     })
-    outcome = {
-      state: 'failed',
-      nextAttemptAt: new Date(deps.clock().getTime() + jobBackoffMs(job.attempts, deps.random)),
-      status: null,
+    // Like a transient failure: retried, and dead once the attempts are spent.
+    outcome = failure(deps, job, {
+      ok: false,
+      kind: 'transient',
+      status: 0,
+      message: (error as Error).message,
       requestId: null,
-      error: (error as Error).message,
-    }
+    })
+    outcome.status = null
   }
   await record({ kind: 'finish', job, outcome })
 }
@@ -572,7 +656,7 @@ async function handle(deps: WorkerDeps, job: Job, record: Recorder): Promise<voi
 export async function runRevocationBatch(deps: WorkerDeps, limit = 10): Promise<number> {
   const jobs = await claimJobs(deps, limit)
   const record = createRecorder(deps)
-  await Promise.all(jobs.map((job) => handle(deps, job, record)))
+  await Promise.all(jobs.map((job) => runClaimedJob(deps, job, record)))
   return jobs.length
 }
 
@@ -618,7 +702,7 @@ export async function drainRevocations(deps: WorkerDeps, opts: DrainOptions = {}
         const counter = running.get(key) ?? { orgId: job.orgId, provider: job.provider, n: 0 }
         counter.n++
         running.set(key, counter)
-        const task: Promise<void> = handle(deps, job, record)
+        const task: Promise<void> = runClaimedJob(deps, job, record)
           // Not recorded (the database failed twice): the job keeps its lease and runs again
           // when the lease ends.
           .catch((error) =>
