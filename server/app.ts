@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { csrf } from 'hono/csrf'
 import { requestId } from 'hono/request-id'
-import { secureHeaders } from 'hono/secure-headers'
+import { NONCE, secureHeaders } from 'hono/secure-headers'
 import type { AppEnv } from './app-env.ts'
 import type { Deps } from './deps.ts'
 import { onError } from './middleware/errors.ts'
@@ -49,6 +49,8 @@ export function createApp(deps: Deps, ping: () => Promise<boolean>) {
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
+        // Server-rendered pages (the printable evidence) carry their stylesheet with a nonce.
+        styleSrc: ["'self'", NONCE],
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],

@@ -5,6 +5,7 @@ import type { Deps } from './deps.ts'
 import { alertExpiredSanctions } from './domain/apps.ts'
 import { deliverDueAlerts } from './domain/webhooks.ts'
 import { advanceDueCases } from './domain/advance-due-cases.ts'
+import { closeSettledCases } from './domain/close-case.ts'
 import { runDueDiscovery } from './domain/discover-grants.ts'
 import { drainRevocations, type WorkerDeps } from './domain/revocation-worker.ts'
 import { resolveConnector } from './domain/connections.ts'
@@ -38,6 +39,8 @@ export function startJobs(deps: Deps, intervalMs = 5_000) {
         while ((await advanceDueCases(deps.db, now)) > 0) {
           // cases fall due in bulk on a Monday; keep going
         }
+        // Cases whose leaver has nothing live left close themselves.
+        await closeSettledCases(deps.db, now)
       }
       // Drain the revocation queue, several jobs at once (leases keep other processes off them).
       await drainRevocations(worker)

@@ -36,7 +36,13 @@ const CONSUMER_DOMAINS = new Set([
 const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1).toLowerCase()
 
 /** Grants of a person, found through every way an account can be theirs. */
-async function correlatedGrants(db: Db, orgId: string, personId: string, emails: string[]) {
+export async function correlatedGrants(
+  db: Db,
+  orgId: string,
+  personId: string,
+  emails: string[],
+  statuses: ReadonlyArray<(typeof grants.status.enumValues)[number]> = LIVE
+) {
   const theirDevices = await db
     .select({ id: devices.id })
     .from(devices)
@@ -67,7 +73,7 @@ async function correlatedGrants(db: Db, orgId: string, personId: string, emails:
     })
     .from(grants)
     .innerJoin(apps, eq(apps.id, grants.appId))
-    .where(and(eq(grants.orgId, orgId), or(...ways), inArray(grants.status, [...LIVE])))
+    .where(and(eq(grants.orgId, orgId), or(...ways), inArray(grants.status, [...statuses])))
     .orderBy(asc(grants.firstSeenAt))
 }
 
@@ -128,6 +134,7 @@ export async function getOffboardingCase(db: Db, p: { tenantId: string; personId
       managerEmail: person.managerEmail,
       successorEmail: person.successorEmail,
       aliases: aliases.map((a) => a.email),
+      githubLogin: person.githubLogin,
     },
     case: kase
       ? {
@@ -137,6 +144,8 @@ export async function getOffboardingCase(db: Db, p: { tenantId: string; personId
           history: kase.history,
           createdAt: kase.createdAt,
           closedAt: kase.closedAt,
+          closedBy: kase.closedBy,
+          closeNote: kase.closeNote,
         }
       : null,
     toRevoke: classified.filter((g) => g.followUp === null).sort(byRisk),

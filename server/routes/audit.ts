@@ -2,10 +2,22 @@
 import { Hono } from 'hono'
 import { AuditQuery } from '../../shared/api/inventory.ts'
 import type { AppEnv } from '../app-env.ts'
-import { auditToCsv, auditToJsonLines, listAudit } from '../db/queries/audit.ts'
+import { z } from 'zod'
+import { auditHashesAt, auditToCsv, auditToJsonLines, listAudit } from '../db/queries/audit.ts'
 import { verifyAuditChain } from '../domain/audit-chain.ts'
 import { requireAdmin } from '../middleware/auth.ts'
 import { validate } from '../middleware/validate.ts'
+
+const VerifyBody = z
+  .object({
+    entries: z
+      .array(
+        z.object({ seq: z.number().int().positive(), hash: z.string().regex(/^[0-9a-f]{64}$/) })
+      )
+      .min(1)
+      .max(10_000),
+  })
+  .strict()
 
 export const audit = new Hono<AppEnv>()
   .use(requireAdmin)
@@ -23,3 +35,19 @@ export const audit = new Hono<AppEnv>()
     return c.json({ items: entries })
   })
   .get('/verify', async (c) => c.json(await verifyAuditChain(c.var.deps.db, c.var.admin.orgId)))
+  // Evidence check: the chain verified, and each given entry's hash is the one at its place.
+  .post('/verify', validate('json', VerifyBody), async (c) => {
+    const { entries } = c.req.valid('json')
+    const chain = await verifyAuditChain(c.var.deps.db, c.var.admin.orgId)
+    const stored = await auditHashesAt(c.var.deps.db, {
+      tenantId: c.var.admin.orgId,
+      seqs: [...new Set(entries.map((e) => e.seq))],
+    })
+    const checked = entries.map((e) => ({ ...e, ok: stored.get(e.seq) === e.hash }))
+    return c.json({
+      ...chain,
+      ok: chain.ok && checked.every((e) => e.ok),
+      chainOk: chain.ok,
+      checked,
+    })
+  })

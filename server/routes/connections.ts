@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
 import { listConnections, saveConnection, testConnection } from '../domain/connections.ts'
 import { PROVIDER_IDS } from '../providers/types.ts'
+import { connectionForms } from '../providers/connection-forms.ts'
 import { canManage, requireAdmin } from '../middleware/auth.ts'
 import { apiError } from '../middleware/errors.ts'
 import { validate } from '../middleware/validate.ts'
@@ -21,6 +22,7 @@ const SaveBody = z
 export const connections = new Hono<AppEnv>()
   .use(requireAdmin)
   .get('/', async (c) => c.json({ items: await listConnections(c.var.deps.db, c.var.admin.orgId) }))
+  .get('/providers', (c) => c.json({ items: connectionForms() }))
   .put(
     '/:provider',
     canManage,

@@ -6,6 +6,8 @@ import type { AppEnv } from '../app-env.ts'
 import { getPerson, getSummary, listGrants, listPeople } from '../db/queries/inventory.ts'
 import { requireAdmin } from '../middleware/auth.ts'
 import { countLeaversWithLiveGrants } from '../domain/offboarding-case.ts'
+import { countFailedRevocations } from '../db/queries/revocation-jobs.ts'
+import { countAuditActions } from '../db/queries/audit.ts'
 import { apiError } from '../middleware/errors.ts'
 import { validate } from '../middleware/validate.ts'
 
@@ -46,5 +48,11 @@ export const summaryRoutes = new Hono<AppEnv>().use(requireAdmin).get('/', async
   return c.json({
     ...(await getSummary(c.var.deps.db, p)),
     leaversWithLiveGrants: await countLeaversWithLiveGrants(c.var.deps.db, p),
+    failedRevocations: await countFailedRevocations(c.var.deps.db, p.tenantId),
+    reappearedGrants: await countAuditActions(c.var.deps.db, {
+      tenantId: p.tenantId,
+      action: 'grant.reappeared',
+      since: new Date(p.now.getTime() - 30 * 86_400_000),
+    }),
   })
 })

@@ -7,6 +7,10 @@ import type { AppEnv } from '../app-env.ts'
 import { importLeaversCsv } from '../domain/import-leavers-csv.ts'
 import { markLeaving, upsertPersonRecord } from '../domain/leavers.ts'
 import { getOffboardingCase, listLeavers } from '../domain/offboarding-case.ts'
+import { buildCaseEvidence } from '../domain/case-evidence.ts'
+import { closability, closeCase, plansForLeaver } from '../domain/close-case.ts'
+import { actorOf } from './enrollment.ts'
+import { renderEvidencePage } from './evidence-page.ts'
 import { requireAdmin, requireRole } from '../middleware/auth.ts'
 import { apiError } from '../middleware/errors.ts'
 import { validate } from '../middleware/validate.ts'
@@ -21,6 +25,8 @@ const MarkLeaving = z
     successorEmail: z.email().max(320).nullable().default(null),
   })
   .strict()
+
+const PersonParam = z.object({ personId: z.uuid() })
 
 export const leavers = new Hono<AppEnv>()
   .use(requireAdmin)
@@ -41,12 +47,54 @@ export const leavers = new Hono<AppEnv>()
         }),
       })
   )
-  .get('/:personId', validate('param', z.object({ personId: z.uuid() })), async (c) => {
-    const found = await getOffboardingCase(c.var.deps.db, {
+  .get('/:personId', validate('param', PersonParam), async (c) => {
+    const key = { tenantId: c.var.admin.orgId, personId: c.req.valid('param').personId }
+    const found = await getOffboardingCase(c.var.deps.db, key)
+    if (!found) return apiError(c, 404, 'not_found', 'No such person')
+    const plans = await plansForLeaver(c.var.deps.db, key)
+    return c.json({ ...found, plans, closable: closability(found, plans) })
+  })
+  .post(
+    '/:personId/close',
+    canOffboard,
+    validate('param', PersonParam),
+    validate('json', z.object({ note: z.string().max(4000).nullable().default(null) }).strict()),
+    async (c) => {
+      const result = await closeCase(
+        c.var.deps.db,
+        actorOf(c),
+        { personId: c.req.valid('param').personId, note: c.req.valid('json').note },
+        c.var.deps.clock()
+      )
+      if (result.ok) return c.json({ ok: true })
+      return result.reason === 'not_found'
+        ? apiError(c, 404, 'not_found', 'No such person')
+        : apiError(c, 409, 'not_closable', result.message)
+    }
+  )
+  .get('/:personId/evidence', validate('param', PersonParam), async (c) => {
+    const evidence = await buildCaseEvidence(c.var.deps.db, {
       tenantId: c.var.admin.orgId,
       personId: c.req.valid('param').personId,
+      adminId: c.var.admin.adminId,
+      now: c.var.deps.clock(),
     })
-    return found ? c.json(found) : apiError(c, 404, 'not_found', 'No such person')
+    if (!evidence) return apiError(c, 404, 'not_found', 'No such person')
+    c.header(
+      'Content-Disposition',
+      `attachment; filename="offboarding-evidence-${evidence.person.id}.json"`
+    )
+    return c.json(evidence)
+  })
+  .get('/:personId/evidence.html', validate('param', PersonParam), async (c) => {
+    const evidence = await buildCaseEvidence(c.var.deps.db, {
+      tenantId: c.var.admin.orgId,
+      personId: c.req.valid('param').personId,
+      adminId: c.var.admin.adminId,
+      now: c.var.deps.clock(),
+    })
+    if (!evidence) return apiError(c, 404, 'not_found', 'No such person')
+    return c.html(renderEvidencePage(evidence, c.get('secureHeadersNonce') ?? ''))
   })
   .post('/', canOffboard, validate('json', MarkLeaving), async (c) => {
     const { db, clock } = c.var.deps

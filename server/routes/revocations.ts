@@ -16,6 +16,9 @@ import { requireAdmin, requireRole } from '../middleware/auth.ts'
 import { apiError } from '../middleware/errors.ts'
 import { validate } from '../middleware/validate.ts'
 import { actorOf } from './enrollment.ts'
+import { listRevocationJobs } from '../db/queries/revocation-jobs.ts'
+import { jobState } from '../db/schema/revocation.ts'
+import { PROVIDER_IDS } from '../providers/types.ts'
 
 const canRevoke = requireRole('owner', 'admin', 'offboarding')
 const PlanBody = z.discriminatedUnion('scope', [
@@ -38,8 +41,27 @@ const Settings = z
     'nothing to change'
   )
 
+const JobsQuery = z
+  .object({
+    state: z.enum(jobState.enumValues).optional(),
+    provider: z.enum(PROVIDER_IDS).optional(),
+    planId: z.uuid().optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict()
+
 export const revocations = new Hono<AppEnv>()
   .use(requireAdmin)
+  .get('/jobs', validate('query', JobsQuery), async (c) => {
+    const result = await listRevocationJobs(c.var.deps.db, {
+      tenantId: c.var.admin.orgId,
+      ...c.req.valid('query'),
+    })
+    if (!result.ok)
+      return apiError(c, 400, 'invalid_request', 'query: cursor is not one this server issued')
+    return c.json({ items: result.items, nextCursor: result.nextCursor })
+  })
   .get('/plans', async (c) =>
     c.json({ items: await listPlans(c.var.deps.db, { tenantId: c.var.admin.orgId }) })
   )

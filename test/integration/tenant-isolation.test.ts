@@ -453,6 +453,16 @@ describe.each(TEST_DB_KINDS)('tenant isolation on %s', (kind) => {
     'GET /api/v1/people/:id': async () => {
       expect((await b.owner.request('GET', `/api/v1/people/${seeded.personId}`)).status).toBe(404)
     },
+    'PATCH /api/v1/people/:id': async () => {
+      const res = await b.owner.request('PATCH', `/api/v1/people/${seeded.personId}`, {
+        githubLogin: 'intruder',
+      })
+      expect(res.status).toBe(404)
+      const person = (await (
+        await a.owner.request('GET', `/api/v1/people/${seeded.personId}`)
+      ).json()) as { githubLogin: string | null }
+      expect(person.githubLogin).toBeNull()
+    },
     'GET /api/v1/summary': async () => {
       const devices = (await (await b.owner.request('GET', '/api/v1/devices')).json()) as {
         items: Array<{ revokedAt: string | null }>
@@ -479,6 +489,60 @@ describe.each(TEST_DB_KINDS)('tenant isolation on %s', (kind) => {
         entries: number
       }
       expect(mine.entries).not.toBe(theirs.entries)
+    },
+    'GET /api/v1/revocations/jobs': async () => {
+      const mine = (await (await b.owner.request('GET', '/api/v1/revocations/jobs')).json()) as {
+        items: Array<{ planId: string }>
+      }
+      expect(mine.items.map((j) => j.planId)).not.toContain(seeded.planId)
+      const theirs = (await (
+        await b.owner.request('GET', `/api/v1/revocations/jobs?planId=${seeded.planId}`)
+      ).json()) as { items: unknown[] }
+      expect(theirs.items).toEqual([])
+      const own = (await (
+        await a.owner.request('GET', `/api/v1/revocations/jobs?planId=${seeded.planId}`)
+      ).json()) as { items: unknown[] }
+      expect(own.items.length).toBeGreaterThan(0)
+    },
+    'GET /api/v1/connections/providers': async () => {
+      // The same forms for everyone: no organisation's data in them.
+      const mine = await (await b.owner.request('GET', '/api/v1/connections/providers')).text()
+      expect(mine).toBe(await (await a.owner.request('GET', '/api/v1/connections/providers')).text())
+      expect(mine).not.toContain(a.orgId)
+    },
+    'POST /api/v1/leavers/:personId/close': async () => {
+      const res = await b.owner.request('POST', `/api/v1/leavers/${seeded.personId}/close`, {
+        note: 'x',
+      })
+      expect(res.status).toBe(404)
+    },
+    'GET /api/v1/leavers/:personId/evidence': async () => {
+      expect(
+        (await b.owner.request('GET', `/api/v1/leavers/${seeded.personId}/evidence`)).status
+      ).toBe(404)
+    },
+    'GET /api/v1/leavers/:personId/evidence.html': async () => {
+      expect(
+        (await b.owner.request('GET', `/api/v1/leavers/${seeded.personId}/evidence.html`)).status
+      ).toBe(404)
+    },
+    'POST /api/v1/audit/verify': async () => {
+      const theirs = (await (await a.owner.request('GET', '/api/v1/audit?limit=1')).json()) as {
+        items: Array<{ seq: number; hash: string }>
+      }
+      const entry = theirs.items[0]!
+      const asB = (await (
+        await b.owner.request('POST', '/api/v1/audit/verify', {
+          entries: [{ seq: entry.seq, hash: entry.hash }],
+        })
+      ).json()) as { ok: boolean; checked: Array<{ ok: boolean }> }
+      expect(asB.checked[0]?.ok).toBe(false)
+      const asA = (await (
+        await a.owner.request('POST', '/api/v1/audit/verify', {
+          entries: [{ seq: entry.seq, hash: entry.hash }],
+        })
+      ).json()) as { ok: boolean; checked: Array<{ ok: boolean }> }
+      expect(asA.checked[0]?.ok).toBe(true)
     },
     'POST /api/v1/auth/logout': async () => {
       const other = await b.addAdmin('auditor')

@@ -1,5 +1,5 @@
 // Reading the audit log: filtered pages, and exports as JSON lines or CSV.
-import { and, asc, desc, eq, gt, gte, lte, or, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, gte, inArray, lte, or, type SQL } from 'drizzle-orm'
 import type { AuditQuery } from '../../../shared/api/inventory.ts'
 import { auditLog } from '../schema/index.ts'
 import type { Db } from '../client.ts'
@@ -61,4 +61,49 @@ export function auditToCsv(entries: AuditEntry[]): string {
 
 export function auditToJsonLines(entries: AuditEntry[]): string {
   return entries.map((e) => JSON.stringify(e)).join('\n') + (entries.length ? '\n' : '')
+}
+
+/** How many times an action was recorded since a moment (e.g. grants that reappeared lately). */
+export async function countAuditActions(
+  db: Db,
+  p: { tenantId: string; action: string; since: Date }
+): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.orgId, p.tenantId),
+        eq(auditLog.action, p.action),
+        gte(auditLog.at, p.since.toISOString())
+      )
+    )
+  return row?.n ?? 0
+}
+
+/** Entries about any of the given subjects (grants, a case, plans, a person), in chain order. */
+export async function auditForSubjects(
+  db: Db,
+  p: { tenantId: string; subjectIds: string[] }
+): Promise<AuditEntry[]> {
+  if (p.subjectIds.length === 0) return []
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.orgId, p.tenantId), inArray(auditLog.subjectId, p.subjectIds)))
+    .orderBy(asc(auditLog.seq))
+  return rows.map(auditRowToEntry)
+}
+
+/** The stored hashes at the given positions of the chain. */
+export async function auditHashesAt(
+  db: Db,
+  p: { tenantId: string; seqs: number[] }
+): Promise<Map<number, string>> {
+  if (p.seqs.length === 0) return new Map()
+  const rows = await db
+    .select({ seq: auditLog.seq, hash: auditLog.hash })
+    .from(auditLog)
+    .where(and(eq(auditLog.orgId, p.tenantId), inArray(auditLog.seq, p.seqs)))
+  return new Map(rows.map((r) => [r.seq, r.hash]))
 }

@@ -19,6 +19,7 @@ import { appPolicies, apps, devices, grants, people } from '../schema/index.ts'
 import { explainScope } from '../../../shared/consent/explain-scope.ts'
 import { getPolicy } from '../../domain/policy.ts'
 import type { Db } from '../client.ts'
+import { decodeCursor, encodeCursor } from './keyset-cursor.ts'
 
 const RISK_RANK = sql<number>`max(case ${grants.risk} when 'critical' then 4 when 'high' then 3 when 'medium' then 2 else 1 end)`
 const RISK_NAMES = [null, 'low', 'medium', 'high', 'critical'] as const
@@ -137,26 +138,6 @@ export async function getApp(db: Db, p: { tenantId: string; appId: string; now?:
     scopes: scopes.length ? scopes : requested,
     grants: appGrants,
     policy: { action: rule?.action ?? null, effective },
-  }
-}
-
-/** Opaque keyset cursor: the sort value and id of the last row of the previous page. */
-function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url')
-}
-
-function decodeCursor(cursor: string): [Date, string] | null {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
-      string,
-      string,
-    ]
-    const date = new Date(at)
-    return Number.isNaN(date.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)
-      ? null
-      : [date, id]
-  } catch {
-    return null
   }
 }
 

@@ -1,5 +1,6 @@
 // The per-organisation hash-chained audit log, and the shared rate-limit counters.
 import {
+  index,
   bigserial,
   integer,
   jsonb,
@@ -29,7 +30,11 @@ export const auditLog = pgTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [unique('audit_log_org_seq_uq').on(t.orgId, t.seq)]
+  (t) => [
+    unique('audit_log_org_seq_uq').on(t.orgId, t.seq),
+    // A leaver's evidence gathers every entry about their grants, case and plans.
+    index('audit_log_org_subject_idx').on(t.orgId, t.subjectId),
+  ]
 )
 
 /** Fixed-window counters shared by every server process (login and ingestion limits). */

@@ -1,0 +1,1 @@
+CREATE INDEX "audit_log_org_subject_idx" ON "audit_log" USING btree ("org_id","subject_id");
