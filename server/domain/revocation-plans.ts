@@ -42,6 +42,8 @@ export async function planRevocation(
     provider: string
     account: string
     personEmail: string | null
+    /** GitHub's org APIs find a member by login only. */
+    githubLogin: string | null
     clientId: string
   }>
   const skipped: Array<{ grantId: string; reason: string }> = []
@@ -55,6 +57,7 @@ export async function planRevocation(
       provider: g.provider,
       account: g.account,
       personEmail: kase.person.email,
+      githubLogin: kase.person.githubLogin,
       clientId: g.clientId,
     }))
   } else {
@@ -71,6 +74,7 @@ export async function planRevocation(
         provider: grants.provider,
         account: grants.account,
         personEmail: people.email,
+        githubLogin: people.githubLogin,
         clientId: apps.clientId,
       })
       .from(grants)
@@ -91,6 +95,14 @@ export async function planRevocation(
       skipped.push({
         grantId: g.id,
         reason: `${g.provider} is not connected: connect it under Connections, or revoke by hand`,
+      })
+      return false
+    }
+    // A job without the login could only fail: ask for the login instead.
+    if (g.provider === 'github' && !g.githubLogin) {
+      skipped.push({
+        grantId: g.id,
+        reason: `No GitHub login known for ${g.personEmail ?? g.account}: add it on the person's page`,
       })
       return false
     }
@@ -122,6 +134,7 @@ export async function planRevocation(
             ? g.account
             : (g.personEmail ?? g.account)
           ).toLowerCase(),
+          providerUserId: g.provider === 'github' ? g.githubLogin : null,
           clientId: g.clientId,
           state: 'planned' as const,
           nextAttemptAt: now,

@@ -4,7 +4,9 @@ import { z } from 'zod'
 import { ListGrantsQuery, ListPeopleQuery } from '../../shared/api/inventory.ts'
 import type { AppEnv } from '../app-env.ts'
 import { getPerson, getSummary, listGrants, listPeople } from '../db/queries/inventory.ts'
-import { requireAdmin } from '../middleware/auth.ts'
+import { requireAdmin, requireRole } from '../middleware/auth.ts'
+import { UpdatePerson } from '../../shared/api/people.ts'
+import { updatePerson } from '../domain/update-person.ts'
 import { countLeaversWithLiveGrants } from '../domain/offboarding-case.ts'
 import { countFailedRevocations } from '../db/queries/revocation-jobs.ts'
 import { countAuditActions } from '../db/queries/audit.ts'
@@ -42,6 +44,26 @@ export const peopleRoutes = new Hono<AppEnv>()
     })
     return person ? c.json(person) : apiError(c, 404, 'not_found', 'No such person')
   })
+  .patch(
+    '/:id',
+    requireRole('owner', 'admin', 'offboarding'),
+    validate('param', IdParam),
+    validate('json', UpdatePerson),
+    async (c) => {
+      const key = { tenantId: c.var.admin.orgId, personId: c.req.valid('param').id }
+      const actor = { orgId: key.tenantId, adminId: c.var.admin.adminId }
+      const db = c.var.deps.db
+      const updated = await updatePerson(
+        db,
+        actor,
+        key.personId,
+        c.req.valid('json'),
+        c.var.deps.clock()
+      )
+      const person = updated && (await getPerson(db, key))
+      return person ? c.json(person) : apiError(c, 404, 'not_found', 'No such person')
+    }
+  )
 
 export const summaryRoutes = new Hono<AppEnv>().use(requireAdmin).get('/', async (c) => {
   const p = { tenantId: c.var.admin.orgId, now: c.var.deps.clock() }
