@@ -2,7 +2,8 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createSecretBox, type SecretBox } from '../../server/domain/secret-box.ts'
 import { createApp } from '../../server/app.ts'
-import { DEFAULT_LIMITS, silentLogger, type Limits } from '../../server/deps.ts'
+import { DEFAULT_LIMITS, silentLogger, type Deps, type Limits } from '../../server/deps.ts'
+import { startJobs } from '../../server/jobs.ts'
 import { createAdmin } from '../../server/domain/admin-auth.ts'
 import { createOrganisation, issueSetupToken } from '../../server/domain/organisations.ts'
 import type { AdminRole } from '../../shared/api/admin.ts'
@@ -57,30 +58,34 @@ export interface TestServer {
 export async function createTestServer(
   kind: TestDbKind,
   limits: Partial<Limits> = {},
-  options: { realClock?: boolean; fetch?: typeof fetch } = {}
+  options: {
+    realClock?: boolean
+    fetch?: typeof fetch
+    /** Run the background jobs (revocation workers, scheduler) every this many ms, as main.ts does. */
+    jobsEveryMs?: number
+  } = {}
 ): Promise<TestServer> {
   const db = await createTestDatabase(kind)
   const now = { value: new Date('2026-11-23T09:00:00Z') }
   const secretBox = createSecretBox(randomBytes(32))
-  const app = createApp(
-    {
-      db: db.db,
-      clock: options.realClock ? () => new Date() : () => new Date(now.value),
-      log: silentLogger,
-      limits: {
-        ...DEFAULT_LIMITS,
-        ingestPerDevicePerMinute: 10_000,
-        loginAttemptsPer15Min: 1000,
-        ...limits,
-      },
-      secureCookies: true,
-      trustProxy: false,
-      publicUrl: PUBLIC_URL,
-      secretBox,
-      fetch: options.fetch ?? globalThis.fetch,
+  const deps: Deps = {
+    db: db.db,
+    clock: options.realClock ? () => new Date() : () => new Date(now.value),
+    log: silentLogger,
+    limits: {
+      ...DEFAULT_LIMITS,
+      ingestPerDevicePerMinute: 10_000,
+      loginAttemptsPer15Min: 1000,
+      ...limits,
     },
-    db.ping
-  )
+    secureCookies: true,
+    trustProxy: false,
+    publicUrl: PUBLIC_URL,
+    secretBox,
+    fetch: options.fetch ?? globalThis.fetch,
+  }
+  const app = createApp(deps, db.ping)
+  const jobs = options.jobsEveryMs ? startJobs(deps, options.jobsEveryMs) : null
 
   function call(method: string, path: string, body: unknown, headers: Record<string, string>) {
     const init: RequestInit = { method, headers: { ...headers } }
@@ -173,7 +178,17 @@ export async function createTestServer(
     }
   }
 
-  return { db, secretBox, app, now, createOrg, close: () => db.dispose() }
+  return {
+    db,
+    secretBox,
+    app,
+    now,
+    createOrg,
+    async close() {
+      await jobs?.stop()
+      await db.dispose()
+    },
+  }
 }
 
 /** A consent event as the extension reports it; override any field. */
