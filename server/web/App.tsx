@@ -8,6 +8,7 @@ import { Sidebar } from './components/Sidebar.tsx'
 import { AppDetailPage } from './pages/AppDetailPage.tsx'
 import { AppsPage } from './pages/AppsPage.tsx'
 import { AuditPage } from './pages/AuditPage.tsx'
+import { ConnectionsPage } from './pages/ConnectionsPage.tsx'
 import { DevicesPage } from './pages/DevicesPage.tsx'
 import { LoginPage } from './pages/LoginPage.tsx'
 import { NotFoundPage } from './pages/NotFoundPage.tsx'
@@ -15,6 +16,7 @@ import { OverviewPage } from './pages/OverviewPage.tsx'
 import { PeoplePage } from './pages/PeoplePage.tsx'
 import { PersonPage } from './pages/PersonPage.tsx'
 import { RequestsPage } from './pages/RequestsPage.tsx'
+import { RevocationsPage } from './pages/RevocationsPage.tsx'
 import { SettingsPage } from './pages/SettingsPage.tsx'
 import { matchRoute, navigate, useLocation } from './router.ts'
 import { SessionContext, type Session } from './state.ts'
@@ -33,6 +35,8 @@ const ROUTES: Route[] = [
   { pattern: '/people/:id', title: 'Person', render: (p) => <PersonPage key={p.id} id={p.id!} /> },
   { pattern: '/requests', title: 'Requests', render: () => <RequestsPage /> },
   { pattern: '/devices', title: 'Devices & enrollment', render: () => <DevicesPage /> },
+  { pattern: '/revocations', title: 'Revocations', render: () => <RevocationsPage /> },
+  { pattern: '/connections', title: 'Connections', render: () => <ConnectionsPage /> },
   { pattern: '/audit', title: 'Audit log', render: () => <AuditPage /> },
   { pattern: '/settings', title: 'Settings', render: () => <SettingsPage /> },
 ]

@@ -316,6 +316,8 @@ export interface ProviderFormField {
   type: 'text' | 'secret' | 'textarea' | 'number' | 'boolean'
   required: boolean
   help?: string | null
+  /** The provider's default when the field is left out (booleans show a checkbox when given). */
+  default?: string | number | boolean | null
 }
 
 export interface ProviderForm {

@@ -10,6 +10,8 @@ const NAV: { href: string; label: string; icon: IconName }[] = [
   { href: '/people', label: 'People', icon: 'people' },
   { href: '/requests', label: 'Requests', icon: 'requests' },
   { href: '/devices', label: 'Devices & enrollment', icon: 'devices' },
+  { href: '/revocations', label: 'Revocations', icon: 'revocations' },
+  { href: '/connections', label: 'Connections', icon: 'connections' },
   { href: '/audit', label: 'Audit log', icon: 'audit' },
   { href: '/settings', label: 'Settings', icon: 'settings' },
 ]

@@ -1,4 +1,5 @@
-// One app: what it can do in plain words, who granted it, its policy and its sanction.
+// One app: what it can do in plain words, who granted it, its policy, its sanction, and revoking
+// it for everyone.
 import { useState } from 'preact/hooks'
 import type { AppDetail, AppGrantRow, PolicyAction } from '../api-types.ts'
 import { AiTag, Badge, GrantStatusBadge, RiskLabel } from '../components/Badge.tsx'
@@ -8,6 +9,7 @@ import { Link } from '../components/Link.tsx'
 import { PageHeader } from '../components/PageHeader.tsx'
 import { ACTION_HINTS, ACTION_LABELS, PolicySelect } from '../components/PolicySelect.tsx'
 import { SanctionForm } from '../components/SanctionForm.tsx'
+import { RevokeForEveryone } from '../components/RevokeForEveryone.tsx'
 import { ScopeList } from '../components/ScopeList.tsx'
 import { formatDate, formatRelative, plural, providerName } from '../format.ts'
 import { navigate } from '../router.ts'
@@ -50,7 +52,7 @@ export function AppDetailPage({ id }: { id: string }) {
 
 function AppDetailBody({ detail, reload }: { detail: AppDetail; reload(): void }) {
   const api = useApi()
-  const { canManage } = usePermissions()
+  const { canManage, canRevoke } = usePermissions()
   const { app } = detail
   return (
     <>
@@ -67,6 +69,16 @@ function AppDetailBody({ detail, reload }: { detail: AppDetail; reload(): void }
             {app.vendor ?? 'Unknown vendor'} · {providerName(app.provider)} ·{' '}
             <span class="mono">{app.clientId}</span>
           </>
+        }
+        actions={
+          canRevoke && (
+            <RevokeForEveryone
+              appId={app.id}
+              appName={app.name ?? app.clientId}
+              grants={detail.grants}
+              onChanged={reload}
+            />
+          )
         }
       />
       <dl class="fact-strip">

@@ -1,4 +1,5 @@
-// Overview: the shadow-AI headline numbers, expired sanctions, new grants per week, breakdowns.
+// Overview: the shadow-AI headline numbers, expired sanctions, new grants per week, breakdowns,
+// and the offboarding numbers (leavers with live grants, failed revocations, reappeared grants).
 import type { Risk, Summary } from '../api-types.ts'
 import { RISKS } from '../api-types.ts'
 import { RiskDot } from '../components/Badge.tsx'
@@ -106,6 +107,7 @@ function OverviewBody({ summary: s }: { summary: Summary }) {
           tone={expired > 0 ? 'warn' : undefined}
         />
       </div>
+      <OffboardingStats summary={s} />
       <section class="card">
         <div class="card-header">
           <h2>New AI grants per week</h2>
@@ -166,5 +168,47 @@ function OverviewBody({ summary: s }: { summary: Summary }) {
         </section>
       </div>
     </div>
+  )
+}
+
+/** Leavers and revocations; each card only once the server reports its number. */
+function OffboardingStats({ summary: s }: { summary: Summary }) {
+  const { leaversWithLiveGrants: leavers, failedRevocations: failed, reappearedGrants } = s
+  if (leavers === undefined && failed === undefined && reappearedGrants === undefined) return null
+  return (
+    <section class="stack" aria-labelledby="offboarding-stats">
+      <h2 id="offboarding-stats" class="section-title">
+        Offboarding
+      </h2>
+      <div class="stats">
+        {leavers !== undefined && (
+          <StatCard
+            label="Leavers with live grants"
+            value={leavers}
+            hint="open cases with access still granted"
+            href="/leavers?when=all"
+            tone={leavers > 0 ? 'warn' : undefined}
+          />
+        )}
+        {failed !== undefined && (
+          <StatCard
+            label="Failed revocations"
+            value={failed}
+            hint="failed or given up: retry or follow up"
+            href="/revocations?state=failed"
+            tone={failed > 0 ? 'bad' : undefined}
+          />
+        )}
+        {reappearedGrants !== undefined && (
+          <StatCard
+            label="Reappeared grants"
+            value={reappearedGrants}
+            hint="back after revocation, last 30 days"
+            href="/audit?action=grant.reappeared"
+            tone={reappearedGrants > 0 ? 'bad' : undefined}
+          />
+        )}
+      </div>
+    </section>
   )
 }

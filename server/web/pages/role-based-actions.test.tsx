@@ -131,16 +131,17 @@ function buttons(v: Rendered): string[] {
 }
 
 describe('write actions by role', () => {
-  it.each<Role>(['auditor', 'offboarding'])(
-    'shows the %s an app with no control that changes it',
-    async (role) => {
-      const v = await renderAs(role, <AppDetailPage id={APP_ID} />)
-      expect(v.text()).toContain('Read all your Google Drive files')
-      expect(v.text()).toContain('Expired')
-      expect(v.container.querySelector('select, input, textarea')).toBeNull()
-      expect(buttons(v)).toEqual([])
-    }
-  )
+  it.each<[Role, string[]]>([
+    ['auditor', []],
+    // Offboarding staff revoke an app for everyone, but change neither policy nor sanction.
+    ['offboarding', ['Revoke for everyone']],
+  ])('shows the %s an app with no control that changes its policy', async (role, allowed) => {
+    const v = await renderAs(role, <AppDetailPage id={APP_ID} />)
+    expect(v.text()).toContain('Read all your Google Drive files')
+    expect(v.text()).toContain('Expired')
+    expect(v.container.querySelector('select, input, textarea')).toBeNull()
+    expect(buttons(v)).toEqual(allowed)
+  })
 
   it.each<Role>(['owner', 'admin'])('lets the %s change policy and sanction', async (role) => {
     const v = await renderAs(role, <AppDetailPage id={APP_ID} />)
