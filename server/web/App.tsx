@@ -10,6 +10,8 @@ import { AppsPage } from './pages/AppsPage.tsx'
 import { AuditPage } from './pages/AuditPage.tsx'
 import { ConnectionsPage } from './pages/ConnectionsPage.tsx'
 import { DevicesPage } from './pages/DevicesPage.tsx'
+import { LeaverCasePage } from './pages/LeaverCasePage.tsx'
+import { LeaversPage } from './pages/LeaversPage.tsx'
 import { LoginPage } from './pages/LoginPage.tsx'
 import { NotFoundPage } from './pages/NotFoundPage.tsx'
 import { OverviewPage } from './pages/OverviewPage.tsx'
@@ -33,6 +35,12 @@ const ROUTES: Route[] = [
   { pattern: '/apps/:id', title: 'App', render: (p) => <AppDetailPage key={p.id} id={p.id!} /> },
   { pattern: '/people', title: 'People', render: () => <PeoplePage /> },
   { pattern: '/people/:id', title: 'Person', render: (p) => <PersonPage key={p.id} id={p.id!} /> },
+  { pattern: '/leavers', title: 'Leavers', render: () => <LeaversPage /> },
+  {
+    pattern: '/leavers/:personId',
+    title: 'Offboarding case',
+    render: (p) => <LeaverCasePage key={p.personId} personId={p.personId!} />,
+  },
   { pattern: '/requests', title: 'Requests', render: () => <RequestsPage /> },
   { pattern: '/devices', title: 'Devices & enrollment', render: () => <DevicesPage /> },
   { pattern: '/revocations', title: 'Revocations', render: () => <RevocationsPage /> },

@@ -368,3 +368,125 @@ export interface FeedSettings {
   ssf: SsfConfig | null
   scimTokens: ScimTokenRow[]
 }
+
+// Offboarding: leavers and plans
+export const LEAVER_WHENS = ['all', 'due', 'overdue', 'upcoming', 'done'] as const
+export type LeaverWhen = (typeof LEAVER_WHENS)[number]
+export type CaseState = 'open' | 'in_progress' | 'done' | 'cancelled'
+export type LeaverSource = 'scim' | 'csv' | 'hr' | 'ssf' | 'manual'
+
+export interface LeaverRow {
+  personId: string
+  email: string
+  name: string | null
+  status: string
+  departureDate: string | null
+  source: LeaverSource | null
+  caseId: string
+  state: CaseState
+  dueDate: string
+  liveGrants: number
+  highestRisk: Risk | null
+  orphanedApps: number
+}
+
+/** A live grant of a leaver: revocable by an admin API, or a manual follow-up with the reason. */
+export interface CaseGrant {
+  id: string
+  appId: string
+  appName: string | null
+  clientId: string
+  isAi: boolean
+  provider: string
+  account: string
+  scopes: string[]
+  risk: Risk
+  status: GrantStatus
+  firstSeenAt: string
+  lastSeenAt: string
+  followUp: string | null
+}
+
+export interface OrphanedApp {
+  id: string
+  name: string | null
+  clientId: string
+  provider: string
+  purpose: string | null
+  sanctionExpiresAt: string | null
+  successorEmail: string | null
+}
+
+export interface OffboardingCase {
+  person: {
+    id: string
+    email: string
+    name: string | null
+    status: string
+    departureDate: string | null
+    source: LeaverSource | null
+    managerEmail: string | null
+    successorEmail: string | null
+    aliases: string[]
+    githubLogin?: string | null
+  }
+  case: {
+    id: string
+    state: CaseState
+    dueDate: string
+    history: { at: string; by: string; note: string }[]
+    createdAt: string
+    closedAt: string | null
+    closedBy?: string | null
+    closeNote?: string | null
+  } | null
+  toRevoke: CaseGrant[]
+  followUps: CaseGrant[]
+  orphanedApps: OrphanedApp[]
+  liveGrants: number
+  /** The leaver's revocation plans, newest first. */
+  plans?: Omit<RevocationPlanRow, 'subjectId'>[]
+  /** Whether an admin may close the case now; needsNote: only with a note on what is still live. */
+  closable?: { ok: boolean; reason: string | null; needsNote?: boolean }
+}
+
+export interface MarkLeavingInput {
+  email: string
+  departureDate: string
+  successorEmail: string | null
+}
+
+/** What POST /leavers/import did: rows applied, rows already so, rows refused by line. */
+export interface ImportLeaversResult {
+  applied: number
+  unchanged: number
+  rejected: { line: number; reason: string }[]
+}
+
+export interface PlanJob {
+  id: string
+  grantId: string
+  provider: string
+  userEmail: string
+  clientId: string
+  appName: string | null
+  state: JobState
+  attempts: number
+  lastStatus: number | null
+  lastRequestId: string | null
+  lastError: string | null
+  updatedAt: string
+}
+
+export interface RevocationPlanDetail {
+  plan: Omit<RevocationPlanRow, 'counts'>
+  counts: Partial<Record<JobState, number>>
+  jobs: PlanJob[]
+}
+
+/** One 'progress' event of GET /revocations/plans/:id/events. */
+export interface PlanProgressEvent {
+  state: PlanState
+  counts: Partial<Record<JobState, number>>
+  jobs: Pick<PlanJob, 'id' | 'state' | 'lastError' | 'lastStatus'>[]
+}

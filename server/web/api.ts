@@ -38,6 +38,15 @@ import type {
   RevocationPlanRow,
   SsfConfig,
 } from './api-types.ts'
+// Offboarding: leavers and plans
+import type {
+  ImportLeaversResult,
+  LeaverRow,
+  LeaverWhen,
+  MarkLeavingInput,
+  OffboardingCase,
+  RevocationPlanDetail,
+} from './api-types.ts'
 
 export const API_BASE = '/api/v1'
 
@@ -79,11 +88,17 @@ export function createApi(options: ApiOptions = {}) {
   const send = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   let csrfToken: string | null = null
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    /** A type other than JSON sends `body` as text as it is (a CSV file). */
+    bodyType = 'application/json'
+  ): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' }
     if (!SAFE_METHODS.has(method)) {
-      // Always JSON on writes: the server's CSRF check treats a missing type as a form post.
-      headers['Content-Type'] = 'application/json'
+      // Always a type on writes: the server's CSRF check treats a missing type as a form post.
+      headers['Content-Type'] = bodyType
       if (csrfToken) headers['X-CSRF-Token'] = csrfToken
     }
     let res: Response
@@ -92,7 +107,12 @@ export function createApi(options: ApiOptions = {}) {
         method,
         headers,
         credentials: 'same-origin',
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body:
+          body === undefined
+            ? undefined
+            : bodyType === 'application/json'
+              ? JSON.stringify(body)
+              : String(body),
       })
     } catch {
       throw new ApiError(
@@ -223,6 +243,25 @@ export function createApi(options: ApiOptions = {}) {
       request<{ ok: true }>('DELETE', `/feeds/scim-tokens/${encodeURIComponent(id)}`),
     rotateHrSecret: () => request<{ secret: string }>('POST', '/feeds/hr-secret'),
     setSsfConfig: (config: SsfConfig) => request<{ ok: true }>('PUT', '/feeds/ssf', config),
+
+    // Offboarding: leavers and plans
+    listLeavers: (when: LeaverWhen) => get<{ items: LeaverRow[] }>('/leavers', { when }),
+    getLeaverCase: (personId: string) =>
+      get<OffboardingCase>(`/leavers/${encodeURIComponent(personId)}`),
+    markLeaving: (input: MarkLeavingInput) =>
+      request<{ personId: string; changed: boolean; caseId: string }>('POST', '/leavers', input),
+    importLeavers: (csv: string) =>
+      request<ImportLeaversResult>('POST', '/leavers/import', csv, 'text/csv'),
+    closeLeaverCase: (personId: string, note: string | null) =>
+      request<{ ok: true }>(
+        'POST',
+        `/leavers/${encodeURIComponent(personId)}/close`,
+        note ? { note } : {}
+      ),
+    setGithubLogin: (personId: string, githubLogin: string | null) =>
+      request<unknown>('PATCH', `/people/${encodeURIComponent(personId)}`, { githubLogin }),
+    getRevocationPlan: (id: string) =>
+      get<RevocationPlanDetail>(`/revocations/plans/${encodeURIComponent(id)}`),
   }
 }
 
@@ -231,6 +270,17 @@ export type Api = ReturnType<typeof createApi>
 /** A download link for the audit log export (a plain GET: the session cookie goes along). */
 export function auditExportUrl(query: Query, format: 'jsonl' | 'csv'): string {
   return `${API_BASE}/audit${toQueryString({ ...query, format, limit: 10000 })}`
+}
+
+// Offboarding: leavers and plans
+/** A leaver's case as evidence: JSON (a download) or a printable page (print to PDF). */
+export function leaverEvidenceUrl(personId: string, format: 'json' | 'html'): string {
+  return `${API_BASE}/leavers/${encodeURIComponent(personId)}/evidence${format === 'html' ? '.html' : ''}`
+}
+
+/** The server-sent progress events of a revocation plan. */
+export function planEventsUrl(planId: string): string {
+  return `${API_BASE}/revocations/plans/${encodeURIComponent(planId)}/events`
 }
 
 /** The message to show for any thrown value. */

@@ -8,6 +8,7 @@ const NAV: { href: string; label: string; icon: IconName }[] = [
   { href: '/', label: 'Overview', icon: 'overview' },
   { href: '/apps', label: 'Apps', icon: 'apps' },
   { href: '/people', label: 'People', icon: 'people' },
+  { href: '/leavers', label: 'Leavers', icon: 'leavers' },
   { href: '/requests', label: 'Requests', icon: 'requests' },
   { href: '/devices', label: 'Devices & enrollment', icon: 'devices' },
   { href: '/revocations', label: 'Revocations', icon: 'revocations' },

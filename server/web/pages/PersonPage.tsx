@@ -4,6 +4,7 @@ import { AiTag, Badge, GrantStatusBadge, RiskLabel } from '../components/Badge.t
 import { DataTable, type Column } from '../components/DataTable.tsx'
 import { EmptyState, Loaded } from '../components/Feedback.tsx'
 import { Link } from '../components/Link.tsx'
+import { OffboardingCaseSummary } from '../components/OffboardingCaseSummary.tsx'
 import { PageHeader } from '../components/PageHeader.tsx'
 import { capitalize, formatDate, formatRelative, plural, providerName } from '../format.ts'
 import { navigate } from '../router.ts'
@@ -84,6 +85,7 @@ function PersonBody({ person: p }: { person: PersonDetail }) {
         </div>
       </dl>
       <div class="stack">
+        <OffboardingCaseSummary personId={p.id} />
         <section class="card">
           <div class="card-header">
             <h2>Grants</h2>
