@@ -329,3 +329,48 @@ export async function listPlans(db: Db, p: { tenantId: string }) {
     ),
   }))
 }
+
+export type CancelResult = { ok: true } | { ok: false; reason: 'not_found' | 'not_planned' }
+
+/** Drop a plan nobody approved yet (its jobs never ran); approved plans run to their end. */
+export async function cancelPlan(
+  db: Db,
+  actor: PlanActor,
+  planId: string,
+  now: Date
+): Promise<CancelResult> {
+  return db.transaction(async (tx) => {
+    const [plan] = await tx
+      .select({ state: revocationPlans.state })
+      .from(revocationPlans)
+      .where(and(eq(revocationPlans.id, planId), eq(revocationPlans.orgId, actor.orgId)))
+      .for('update')
+    if (!plan) return { ok: false, reason: 'not_found' } as const
+    if (plan.state !== 'planned') return { ok: false, reason: 'not_planned' } as const
+    await tx
+      .update(revocationPlans)
+      .set({ state: 'cancelled' })
+      .where(eq(revocationPlans.id, planId))
+    const jobs = await tx
+      .update(revocationJobs)
+      .set({ state: 'cancelled', updatedAt: now })
+      .where(and(eq(revocationJobs.planId, planId), eq(revocationJobs.state, 'planned')))
+      .returning({ id: revocationJobs.id })
+    await appendAudit(
+      tx,
+      actor.orgId,
+      [
+        {
+          actorType: actor.adminId ? 'admin' : 'system',
+          actorId: actor.adminId,
+          action: 'revocation.cancelled',
+          subjectType: 'revocation_plan',
+          subjectId: planId,
+          data: { jobs: jobs.length },
+        },
+      ],
+      now
+    )
+    return { ok: true } as const
+  })
+}

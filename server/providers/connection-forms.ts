@@ -13,6 +13,8 @@ export interface FormField {
   type: 'text' | 'secret' | 'textarea' | 'number' | 'boolean'
   required: boolean
   help: string
+  /** What the provider's schema assumes when a yes/no field is left out. */
+  default?: boolean
 }
 
 export interface ConnectionForm {
@@ -122,6 +124,7 @@ const FORMS: Record<ProviderId, Omit<ConnectionForm, 'id' | 'name'>> = {
         type: 'boolean',
         required: false,
         help: 'GitHub Enterprise Cloud organizations with SAML SSO',
+        default: true,
       },
       {
         key: 'fineGrainedTokens',
@@ -129,6 +132,7 @@ const FORMS: Record<ProviderId, Omit<ConnectionForm, 'id' | 'name'>> = {
         type: 'boolean',
         required: false,
         help: 'Needs a GitHub App token with the “Personal access tokens” organization permission',
+        default: true,
       },
     ],
     baseUrlKeys: [{ key: 'api', label: 'REST API', default: GITHUB_DEFAULT_BASE_URLS.api }],
@@ -159,6 +163,7 @@ const FORMS: Record<ProviderId, Omit<ConnectionForm, 'id' | 'name'>> = {
         type: 'boolean',
         required: false,
         help: 'Off: revoking a Slack app waits for an admin decision',
+        default: false,
       },
     ],
     baseUrlKeys: [{ key: 'api', label: 'Web API', default: SLACK_DEFAULT_BASE_URLS.api }],

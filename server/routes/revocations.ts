@@ -7,6 +7,7 @@ import type { AppEnv } from '../app-env.ts'
 import { organisations } from '../db/schema/index.ts'
 import {
   approvePlan,
+  cancelPlan,
   getPlan,
   listPlans,
   planRevocation,
@@ -105,6 +106,18 @@ export const revocations = new Hono<AppEnv>()
         ? 'Another admin must approve a plan you made'
         : 'This plan is not waiting for approval'
     )
+  })
+  .post('/plans/:id/cancel', canRevoke, validate('param', IdParam), async (c) => {
+    const result = await cancelPlan(
+      c.var.deps.db,
+      actorOf(c),
+      c.req.valid('param').id,
+      c.var.deps.clock()
+    )
+    if (result.ok) return c.json({ ok: true })
+    return result.reason === 'not_found'
+      ? apiError(c, 404, 'not_found', 'No such plan')
+      : apiError(c, 409, 'not_planned', 'Only a plan nobody has approved yet can be cancelled')
   })
   .post('/plans/:id/retry', canRevoke, validate('param', IdParam), async (c) =>
     c.json({

@@ -383,6 +383,24 @@ describe.each(TEST_DB_KINDS)('offboarding workspace on %s', (kind) => {
     })
     const { planId } = (await planned.json()) as { planId: string }
 
+    // A plan can be dropped before anyone approves it, never after.
+    const second = (await (
+      await org.owner.request('POST', '/api/v1/revocations/plans', { scope: 'leaver', personId })
+    ).json()) as { planId: string }
+    const cancelled = await org.owner.request(
+      'POST',
+      `/api/v1/revocations/plans/${second.planId}/cancel`
+    )
+    expect(cancelled.status).toBe(200)
+    const dropped = (await (
+      await org.owner.request('GET', `/api/v1/revocations/plans/${second.planId}`)
+    ).json()) as { plan: { state: string }; counts: Record<string, number> }
+    expect(dropped.plan.state).toBe('cancelled')
+    expect(Object.keys(dropped.counts)).toEqual(['cancelled'])
+    expect(
+      (await org.owner.request('POST', `/api/v1/revocations/plans/${second.planId}/cancel`)).status
+    ).toBe(409)
+
     const noNote = await org.owner.request('POST', `/api/v1/leavers/${personId}/close`, {
       note: null,
     })
@@ -425,6 +443,10 @@ describe.each(TEST_DB_KINDS)('offboarding workspace on %s', (kind) => {
       expect(Object.keys(schema.shape).sort(), form.id).toEqual(
         form.fields.map((f) => f.key).sort()
       )
+      for (const field of form.fields.filter((f) => f.type === 'boolean'))
+        expect((field as { default?: boolean }).default, `${form.id}.${field.key}`).toEqual(
+          expect.any(Boolean)
+        )
       // An empty submission names every required field.
       const issues = PROVIDER_REGISTRY[form.id].credentials.safeParse({}).error?.issues ?? []
       for (const field of form.fields.filter((f) => f.required))

@@ -504,10 +504,21 @@ describe.each(TEST_DB_KINDS)('tenant isolation on %s', (kind) => {
       ).json()) as { items: unknown[] }
       expect(own.items.length).toBeGreaterThan(0)
     },
+    'POST /api/v1/revocations/plans/:id/cancel': async () => {
+      expect(
+        (await b.owner.request('POST', `/api/v1/revocations/plans/${seeded.planId}/cancel`)).status
+      ).toBe(404)
+      const plan = (await (
+        await a.owner.request('GET', `/api/v1/revocations/plans/${seeded.planId}`)
+      ).json()) as { plan: { state: string } }
+      expect(plan.plan.state).not.toBe('cancelled')
+    },
     'GET /api/v1/connections/providers': async () => {
       // The same forms for everyone: no organisation's data in them.
       const mine = await (await b.owner.request('GET', '/api/v1/connections/providers')).text()
-      expect(mine).toBe(await (await a.owner.request('GET', '/api/v1/connections/providers')).text())
+      expect(mine).toBe(
+        await (await a.owner.request('GET', '/api/v1/connections/providers')).text()
+      )
       expect(mine).not.toContain(a.orgId)
     },
     'POST /api/v1/leavers/:personId/close': async () => {
