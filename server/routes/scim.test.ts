@@ -27,6 +27,7 @@ const fixture = (name: string): Json =>
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error'
 const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse'
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
+const CONSENTRY = 'urn:ietf:params:scim:schemas:extension:consentry:2.0:User'
 const SCIM_JSON = 'application/scim+json; charset=utf-8'
 const USERS_URL = `${PUBLIC_URL}/scim/v2/Users`
 const TODAY = '2026-11-23'
@@ -185,18 +186,22 @@ describe.each(TEST_DB_KINDS)('SCIM 2.0 at /scim/v2 on %s', (kind) => {
         id: 'User',
         endpoint: '/Users',
         schema: 'urn:ietf:params:scim:schemas:core:2.0:User',
-        schemaExtensions: [{ schema: ENTERPRISE, required: false }],
+        schemaExtensions: [
+          { schema: ENTERPRISE, required: false },
+          { schema: CONSENTRY, required: false },
+        ],
       })
       expect(await ok(idp.call('GET', '/ResourceTypes/User'))).toMatchObject({ id: 'User' })
     })
 
-    it('lists the User and EnterpriseUser schemas in /Schemas, without null values', async () => {
+    it('lists the User, EnterpriseUser and Consentry schemas in /Schemas, without null values', async () => {
       const idp = await connectIdp()
       const list = await ok(idp.call('GET', '/Schemas'))
-      expect(list).toMatchObject({ schemas: [LIST], totalResults: 2 })
+      expect(list).toMatchObject({ schemas: [LIST], totalResults: 3 })
       expect(list.Resources.map((s: Json) => [s.id, s.name])).toEqual([
         ['urn:ietf:params:scim:schemas:core:2.0:User', 'User'],
         [ENTERPRISE, 'EnterpriseUser'],
+        [CONSENTRY, 'ConsentryUser'],
       ])
       expect(JSON.stringify(list)).not.toContain('null')
       const user = list.Resources[0] as Json
@@ -218,6 +223,8 @@ describe.each(TEST_DB_KINDS)('SCIM 2.0 at /scim/v2 on %s', (kind) => {
       })
       const enterprise = await ok(idp.call('GET', `/Schemas/${ENTERPRISE}`))
       expect(enterprise.attributes.map((a: Json) => a.name)).toEqual(['department', 'manager'])
+      const consentry = await ok(idp.call('GET', `/Schemas/${CONSENTRY}`))
+      expect(consentry.attributes.map((a: Json) => a.name)).toEqual(['githubLogin'])
       await scimError(idp.call('GET', '/Schemas/urn:example:nope'), 404)
     })
   })

@@ -1,7 +1,7 @@
 // What the SCIM service provider supports (RFC 7643 §5-7, RFC 7644 §4): the ServiceProviderConfig,
-// the User resource type, and the User and EnterpriseUser schemas limited to the attributes
-// Consentry keeps. Entra reads /Schemas to offer attributes for mapping.
-import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from './scim-filter.ts'
+// the User resource type, and the User, EnterpriseUser and Consentry extension schemas limited to
+// the attributes Consentry keeps. Entra reads /Schemas to offer attributes for mapping.
+import { CONSENTRY_USER_SCHEMA, CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from './scim-filter.ts'
 import { listResponse } from './scim-list-response.ts'
 import { MAX_PAGE } from './scim-user-query.ts'
 
@@ -42,7 +42,10 @@ export function userResourceType(baseUrl: string) {
     endpoint: '/Users',
     description: 'A person of the organisation whose consents Consentry inventories',
     schema: CORE_USER_SCHEMA,
-    schemaExtensions: [{ schema: ENTERPRISE_USER_SCHEMA, required: false }],
+    schemaExtensions: [
+      { schema: ENTERPRISE_USER_SCHEMA, required: false },
+      { schema: CONSENTRY_USER_SCHEMA, required: false },
+    ],
     meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },
   }
 }
@@ -138,6 +141,14 @@ const enterpriseAttributes = [
   }),
 ]
 
+const consentryAttributes = [
+  attribute(
+    'githubLogin',
+    "The User's GitHub login (1-39 letters, digits or single hyphens): GitHub's organization APIs find a member by login, never by email, so revoking their GitHub grants needs it.",
+    { caseExact: false }
+  ),
+]
+
 function schema(
   baseUrl: string,
   id: string,
@@ -165,6 +176,7 @@ export function userSchemas(baseUrl: string) {
       'Enterprise User',
       enterpriseAttributes
     ),
+    schema(baseUrl, CONSENTRY_USER_SCHEMA, 'ConsentryUser', 'Consentry User', consentryAttributes),
   ]
 }
 

@@ -5,9 +5,11 @@ import { badRequest, ok, type ScimResult } from './scim-errors.ts'
 
 export const CORE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User'
 export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'
+/** Consentry's own User extension: the person's GitHub login (GitHub finds members by login). */
+export const CONSENTRY_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:consentry:2.0:User'
 
 export interface ScimPath {
-  /** 'core', 'enterprise', or another schema URN as given, lower case. */
+  /** 'core', 'enterprise', 'consentry', or another schema URN as given, lower case. */
   schema: string
   /** The attribute, lower case. */
   attr: string
@@ -38,6 +40,7 @@ export function schemaOf(urn: string | undefined): string {
   const s = urn.replace(/:$/, '').toLowerCase()
   if (s === CORE_USER_SCHEMA.toLowerCase()) return 'core'
   if (s === ENTERPRISE_USER_SCHEMA.toLowerCase()) return 'enterprise'
+  if (s === CONSENTRY_USER_SCHEMA.toLowerCase()) return 'consentry'
   return s
 }
 

@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { badRequest, ok, type ScimResult } from './scim-errors.ts'
 import {
+  CONSENTRY_USER_SCHEMA,
   ENTERPRISE_USER_SCHEMA,
   matchesScimFilter,
   parseScimPath,
@@ -15,6 +16,7 @@ import {
   normaliseEmails,
   normaliseManager,
   ScimBoolean,
+  ScimGithubLogin,
   ScimManagerValue,
   type ScimEmail,
   type ScimUserModel,
@@ -282,6 +284,17 @@ function applyEnterprise(draft: Draft, op: Op, path: ScimPath, value: unknown): 
   return badRequest('invalidPath', `the enterprise extension has no attribute "${path.attr}"`)
 }
 
+/** The Consentry extension: githubLogin. */
+function applyConsentry(draft: Draft, op: Op, path: ScimPath, value: unknown): Step {
+  if (path.attr !== 'githublogin')
+    return badRequest('invalidPath', `the Consentry extension has no attribute "${path.attr}"`)
+  if (path.filter || path.sub) return badRequest('invalidPath', 'githubLogin has no sub-attributes')
+  const login = op === 'remove' ? ok(null) : parsed(ScimGithubLogin, value, 'githubLogin')
+  if (!login.ok) return login
+  draft.model.githubLogin = login.value
+  return done
+}
+
 function applyCore(draft: Draft, op: Op, path: ScimPath, value: unknown): Step {
   const model = draft.model
   const attr = path.attr
@@ -316,6 +329,7 @@ function applyCore(draft: Draft, op: Op, path: ScimPath, value: unknown): Step {
 function applyAt(draft: Draft, op: Op, path: ScimPath, value: unknown): Step {
   if (path.schema === 'core') return applyCore(draft, op, path, value)
   if (path.schema === 'enterprise') return applyEnterprise(draft, op, path, value)
+  if (path.schema === 'consentry') return applyConsentry(draft, op, path, value)
   return badRequest('invalidPath', `schema ${path.schema} is not supported`)
 }
 
@@ -327,11 +341,14 @@ function applyValueObject(draft: Draft, op: Op, value: unknown): Step {
   for (const [key, v] of Object.entries(value)) {
     const lower = key.toLowerCase()
     if (lower === 'schemas' || lower === 'id' || lower === 'meta') continue
-    if (lower === ENTERPRISE_USER_SCHEMA.toLowerCase()) {
+    const extension = [ENTERPRISE_USER_SCHEMA, CONSENTRY_USER_SCHEMA].find(
+      (urn) => urn.toLowerCase() === lower
+    )
+    if (extension) {
       if (!v || typeof v !== 'object' || Array.isArray(v))
-        return badRequest('invalidValue', 'the enterprise extension must be an object')
+        return badRequest('invalidValue', `${extension} must be an object`)
       for (const [k, ev] of Object.entries(v)) {
-        const step = applyPath(draft, op, `${ENTERPRISE_USER_SCHEMA}:${k}`, ev)
+        const step = applyPath(draft, op, `${extension}:${k}`, ev)
         if (!step.ok) return step
       }
       continue

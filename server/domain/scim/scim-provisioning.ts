@@ -286,11 +286,17 @@ export async function createScimUser(
         )
       ).personId
     }
+    if (f.githubLogin)
+      await tx
+        .update(people)
+        .set({ githubLogin: f.githubLogin })
+        .where(and(eq(people.id, personId), eq(people.orgId, ctx.orgId)))
     await audit(tx, ctx, 'person.provisioned', personId, {
       userName: f.scimUserName,
       email: f.email,
       externalId: f.externalId,
       existingPerson: Boolean(owner),
+      ...(f.githubLogin ? { githubLogin: f.githubLogin } : {}),
     })
     await applyActive(tx, ctx, personId, model.active)
     return ok(await renderScimUser(tx, ctx, personId))
@@ -298,7 +304,7 @@ export async function createScimUser(
 }
 
 type PersonColumns =
-  'email' | 'scimUserName' | 'name' | 'externalId' | 'department' | 'managerEmail'
+  'email' | 'scimUserName' | 'name' | 'externalId' | 'department' | 'managerEmail' | 'githubLogin'
 
 async function writeModel(
   tx: Transaction,
@@ -319,13 +325,15 @@ async function writeModel(
     if (owner && owner.id !== person.id)
       return conflict(`${f.email} already belongs to another person (${owner.id})`)
   }
-  const next: Pick<Person, PersonColumns> = {
+  const next: Partial<Pick<Person, PersonColumns>> = {
     email: f.email,
     scimUserName: f.scimUserName,
     name: f.name,
     externalId: f.externalId,
     department: f.department,
     managerEmail: await resolveManager(tx, ctx.orgId, model.manager),
+    // Only when the request carries the Consentry extension: else an admin's entry stays.
+    ...(f.githubLogin !== undefined ? { githubLogin: f.githubLogin } : {}),
   }
   const changed: string[] = (Object.keys(next) as PersonColumns[]).filter(
     (k) => next[k] !== person[k]
@@ -342,7 +350,10 @@ async function writeModel(
   return ok(await renderScimUser(tx, ctx, person.id))
 }
 
-/** PUT /Users/:id: the whole User replaced (attributes left out are cleared). */
+/**
+ * PUT /Users/:id: the whole User replaced (attributes left out are cleared; githubLogin only when
+ * the body carries the Consentry extension, so an IdP that does not manage it keeps an admin's).
+ */
 export function replaceScimUser(
   ctx: ScimContext,
   id: string,

@@ -4,7 +4,8 @@
 import { z } from 'zod'
 import type { people } from '../../db/schema/index.ts'
 import { badRequest, ok, type ScimResult } from './scim-errors.ts'
-import { CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from './scim-filter.ts'
+import { GithubLogin } from '../../../shared/api/people.ts'
+import { CONSENTRY_USER_SCHEMA, CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA } from './scim-filter.ts'
 
 export type Person = typeof people.$inferSelect
 
@@ -36,6 +37,11 @@ export interface ScimUserModel {
   active: boolean | null
   department: string | null
   manager: ScimManager | null
+  /**
+   * From the Consentry extension. undefined: the request does not manage it (an IdP that sends
+   * no extension leaves a login an admin entered alone); null: cleared.
+   */
+  githubLogin?: string | null
 }
 
 /** SCIM booleans, also as Entra's non-compliant PATCH sends them: "True" / "False". */
@@ -95,6 +101,16 @@ const EnterpriseShape = {
   manager: ScimManagerValue.nullish(),
 }
 
+/** A GitHub login, or null; an empty string (an unmapped IdP attribute) counts as null. */
+export const ScimGithubLogin = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
+  GithubLogin.nullable()
+)
+
+const ConsentryShape = {
+  githubLogin: ScimGithubLogin.optional(),
+}
+
 const UserShape = {
   schemas: z.array(z.string()).nullish(),
   userName: z.string().trim().min(1, 'userName is required').max(320),
@@ -104,6 +120,7 @@ const UserShape = {
   emails: z.array(keys(EmailShape)).max(50).nullish(),
   active: ScimBoolean.nullish(),
   [ENTERPRISE_USER_SCHEMA]: keys(EnterpriseShape).nullish(),
+  [CONSENTRY_USER_SCHEMA]: keys(ConsentryShape).nullish(),
 }
 
 /**
@@ -139,6 +156,7 @@ export function normaliseEmails(
 
 export function modelFromBody(body: ScimUserBody): ScimUserModel {
   const enterprise = body[ENTERPRISE_USER_SCHEMA]
+  const consentry = body[CONSENTRY_USER_SCHEMA]
   return {
     userName: body.userName,
     externalId: empty(body.externalId),
@@ -153,6 +171,8 @@ export function modelFromBody(body: ScimUserBody): ScimUserModel {
     active: body.active ?? null,
     department: empty(enterprise?.department),
     manager: normaliseManager(enterprise?.manager),
+    // The extension sent: it manages the login (left out inside it, the login is cleared).
+    ...(consentry ? { githubLogin: consentry.githubLogin ?? null } : {}),
   }
 }
 
@@ -189,6 +209,8 @@ export interface ScimPersonFields {
   department: string | null
   /** Every other email the IdP gave, lower case: they become the person's aliases. */
   aliases: string[]
+  /** undefined: leave the stored login alone. */
+  githubLogin?: string | null
 }
 
 export function toPersonFields(model: ScimUserModel): ScimResult<ScimPersonFields> {
@@ -215,6 +237,7 @@ export function toPersonFields(model: ScimUserModel): ScimResult<ScimPersonField
     externalId: model.externalId,
     department: model.department,
     aliases,
+    ...(model.githubLogin !== undefined ? { githubLogin: model.githubLogin } : {}),
   })
 }
 
@@ -242,6 +265,7 @@ export function modelFromPerson(
     active: person.status === 'active',
     department: person.department,
     manager,
+    githubLogin: person.githubLogin,
   }
 }
 
@@ -275,7 +299,11 @@ export function toScimUser(
       : null,
   })
   return {
-    schemas: [CORE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA],
+    schemas: [
+      CORE_USER_SCHEMA,
+      ENTERPRISE_USER_SCHEMA,
+      ...(person.githubLogin ? [CONSENTRY_USER_SCHEMA] : []),
+    ],
     id: person.id,
     ...drop({ externalId: model.externalId }),
     userName: model.userName,
@@ -283,6 +311,7 @@ export function toScimUser(
     emails: model.emails,
     active: model.active,
     [ENTERPRISE_USER_SCHEMA]: enterprise,
+    ...(person.githubLogin ? { [CONSENTRY_USER_SCHEMA]: { githubLogin: person.githubLogin } } : {}),
     meta: {
       resourceType: 'User',
       created: person.createdAt.toISOString(),
