@@ -8,6 +8,7 @@ import { appendAudit } from './audit-chain.ts'
 import { isoDay } from './leavers.ts'
 import { enqueueAlert } from './webhooks.ts'
 import { approvePlan, planRevocation } from './revocation-plans.ts'
+import { getOffboardingCase } from './offboarding-case.ts'
 
 export async function advanceDueCases(db: Db, now: Date, limit = 50): Promise<number> {
   const moved = await claimAndMarkDue(db, now, limit)
@@ -83,6 +84,22 @@ async function claimAndMarkDue(db: Db, now: Date, limit: number) {
         now
       )
       await enqueueAlert(tx, c.orgId, 'leaver.due', data, now)
+      // The leaving day came and grants of theirs are still live: the alert that asks for action.
+      const kase = await getOffboardingCase(tx, { tenantId: c.orgId, personId: c.personId })
+      if (kase && kase.liveGrants > 0)
+        await enqueueAlert(
+          tx,
+          c.orgId,
+          'leaver.live_grants',
+          {
+            caseId: c.id,
+            personId: c.personId,
+            email: c.email,
+            dueDate: c.dueDate,
+            liveGrants: kase.liveGrants,
+          },
+          now
+        )
     }
     return due
   })

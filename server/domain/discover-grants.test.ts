@@ -1,5 +1,6 @@
 // Discovery adds grants the extension never saw (source provider_api) and notices a revoked grant
 // that came back, here against the Okta simulator through the real connector.
+import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createOktaSimulator } from '../../test/simulators/okta.ts'
 import {
@@ -8,6 +9,7 @@ import {
   type TestServer,
 } from '../../test/support/test-server.ts'
 import { TEST_DB_KINDS } from '../../test/support/test-db.ts'
+import { webhookDeliveries } from '../db/schema/index.ts'
 import { resolveConnector } from './connections.ts'
 import { discoverGrants, runDueDiscovery } from './discover-grants.ts'
 
@@ -73,7 +75,13 @@ describe.each(TEST_DB_KINDS)('discovery on %s', (kind) => {
     expect(await runDueDiscovery(server.db.db, resolve, server.now.value)).toBe(0)
   })
 
-  it('notices a revoked grant that is back at the provider', async () => {
+  it('notices a revoked grant that is back at the provider, and alerts the webhooks', async () => {
+    const hook = await org.owner.request('POST', '/api/v1/webhooks', {
+      url: 'https://hooks.acme.example/reappeared',
+      format: 'json',
+      events: ['grant.reappeared'],
+    })
+    expect(hook.status).toBe(201)
     await server.db.db.execute(
       `update grants set status = 'revoked' where provider = 'okta'` as never
     )
@@ -84,7 +92,34 @@ describe.each(TEST_DB_KINDS)('discovery on %s', (kind) => {
     ).toMatchObject({ reappeared: 1 })
     const audit = (await (
       await org.owner.request('GET', '/api/v1/audit?action=grant.reappeared')
-    ).json()) as { items: unknown[] }
+    ).json()) as { items: Array<{ subjectId: string }> }
     expect(audit.items).toHaveLength(1)
+    const alerts = await server.db.db
+      .select({ event: webhookDeliveries.event, payload: webhookDeliveries.payload })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.orgId, org.orgId))
+    expect(alerts).toMatchObject([
+      {
+        event: 'grant.reappeared',
+        payload: {
+          event: 'grant.reappeared',
+          data: {
+            grantId: audit.items[0]?.subjectId,
+            provider: 'okta',
+            userEmail: 'ada@acme.example',
+            clientId: '0oaNotesAI',
+            appName: 'Notes AI',
+          },
+        },
+      },
+    ])
+    // Seen again while active: no news, no second alert.
+    await discoverGrants(server.db.db, org.orgId, 'okta', resolved, server.now.value)
+    expect(
+      await server.db.db
+        .select()
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.orgId, org.orgId))
+    ).toHaveLength(1)
   })
 })

@@ -9,6 +9,7 @@ import type { RemoteGrant } from '../providers/types.ts'
 import { appendAudit } from './audit-chain.ts'
 import { hitRateLimit } from './rate-limit.ts'
 import type { ResolvedConnector } from './revocation-worker.ts'
+import { enqueueAlert } from './webhooks.ts'
 
 export const DISCOVERY_INTERVAL_MS = 6 * 3_600_000
 
@@ -55,10 +56,12 @@ export async function discoverGrants(
 ): Promise<DiscoveryResult> {
   const result: DiscoveryResult = { people: 0, found: 0, added: 0, reappeared: 0, errors: [] }
   const staff = await db
-    .select({ id: people.id, email: people.email })
+    .select({ id: people.id, email: people.email, githubLogin: people.githubLogin })
     .from(people)
     .where(and(eq(people.orgId, orgId), inArray(people.status, ['active', 'leaving'])))
   for (const person of staff) {
+    // GitHub finds members by login only: without one there is nothing to ask.
+    if (provider === 'github' && !person.githubLogin) continue
     // Stay within the connection's request budget, like the revocation workers.
     for (;;) {
       const budget = await hitRateLimit(
@@ -71,7 +74,10 @@ export async function discoverGrants(
       if (budget.allowed) break
       await new Promise((r) => setTimeout(r, budget.retryAfterSeconds * 1000))
     }
-    const listed = await resolved.connector.listGrants({ email: person.email })
+    const listed = await resolved.connector.listGrants({
+      email: person.email,
+      providerUserId: provider === 'github' ? person.githubLogin : null,
+    })
     result.people += 1
     if (!listed.ok) {
       if (result.errors.length < 20)
@@ -185,6 +191,20 @@ export async function discoverGrants(
                 data: { provider, clientId: remote.clientId, personEmail: person.email },
               },
             ],
+            now
+          )
+          const [app] = await tx.select({ name: apps.name }).from(apps).where(eq(apps.id, appId))
+          await enqueueAlert(
+            tx,
+            orgId,
+            'grant.reappeared',
+            {
+              grantId: existing.id,
+              provider,
+              userEmail: person.email,
+              clientId: remote.clientId,
+              appName: app?.name ?? remote.appName,
+            },
             now
           )
         } else {
