@@ -1,5 +1,6 @@
 // Periodic work of every server process: deliver due webhook alerts, notice expired sanctions,
-// move offboarding cases that fell due, discover grants at connected providers.
+// move offboarding cases that fell due, discover grants at connected providers, and forget rate
+// limit windows that ended long ago (about once an hour).
 // Safe with several processes: deliveries are claimed with SKIP LOCKED, expiries atomically.
 import type { Deps } from './deps.ts'
 import { alertExpiredSanctions } from './domain/apps.ts'
@@ -9,8 +10,12 @@ import { closeSettledCases } from './domain/close-case.ts'
 import { runDueDiscovery } from './domain/discover-grants.ts'
 import { drainRevocations, type WorkerDeps } from './domain/revocation-worker.ts'
 import { resolveConnector } from './domain/connections.ts'
+import { pruneRateLimits } from './domain/rate-limit.ts'
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
+
+/** How often a process deletes old rate-limit windows (any process may; the delete is idempotent). */
+export const PRUNE_INTERVAL_MS = 3_600_000
 
 export function startJobs(deps: Deps, intervalMs = 5_000) {
   const worker: WorkerDeps = {
@@ -29,6 +34,7 @@ export function startJobs(deps: Deps, intervalMs = 5_000) {
   }
   let running: Promise<void> | null = null
   let lastExpiryCheck = 0
+  let lastPrune = 0
   async function tick() {
     try {
       const now = deps.clock()
@@ -41,6 +47,10 @@ export function startJobs(deps: Deps, intervalMs = 5_000) {
         }
         // Cases whose leaver has nothing live left close themselves.
         await closeSettledCases(deps.db, now)
+      }
+      if (now.getTime() - lastPrune >= PRUNE_INTERVAL_MS) {
+        lastPrune = now.getTime()
+        await pruneRateLimits(deps.db, now)
       }
       // Drain the revocation queue, several jobs at once (leases keep other processes off them).
       await drainRevocations(worker)
