@@ -15,6 +15,14 @@ import { sanctionApp } from './domain/apps.ts'
 import { setRiskPolicy } from './domain/policy.ts'
 import { parseEnv } from './env.ts'
 import { adminUsers, apps } from './db/schema/index.ts'
+import { createSecretBox, loadSecretKey, type SecretBox } from './domain/secret-box.ts'
+import {
+  createDemoSimulators,
+  DEMO_SIMULATOR_PORT,
+  demoBaseUrls,
+  type DemoSimulators,
+} from './demo/provider-simulators.ts'
+import { seedLeavers } from './demo/seed-leavers.ts'
 import { and, eq } from 'drizzle-orm'
 
 const FIRST = [
@@ -118,14 +126,20 @@ function rng(seed: number) {
 
 export async function seedDemo(
   db: Db,
-  opts: { people?: number; grants?: number; now?: Date } = {}
+  opts: {
+    people?: number
+    grants?: number
+    now?: Date
+    /** Leavers, and the providers connected to these simulators (credentials sealed with the box). */
+    offboarding?: { simulators: DemoSimulators; secretBox: SecretBox; publicUrl?: string }
+  } = {}
 ) {
   const rand = rng(7)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
   const now = opts.now ?? new Date()
   const { orgId } = await ensureFirstOrganisation(db, now)
   let [owner] = await db
-    .select({ id: adminUsers.id })
+    .select({ id: adminUsers.id, email: adminUsers.email })
     .from(adminUsers)
     .where(eq(adminUsers.orgId, orgId))
     .limit(1)
@@ -143,7 +157,7 @@ export async function seedDemo(
         passwordHash: await hashPassword(demoLogin.password),
         createdAt: now,
       })
-      .returning({ id: adminUsers.id })
+      .returning({ id: adminUsers.id, email: adminUsers.email })
     owner = created
   }
   const actor = { orgId, adminId: owner?.id ?? '' }
@@ -311,7 +325,18 @@ export async function seedDemo(
     { low: 'allow', medium: 'allow', high: 'warn', critical: 'justify' },
     now
   )
-  return { orgId, people: devices.length, accepted, demoLogin }
+  const offboarding =
+    opts.offboarding && owner
+      ? await seedLeavers(db, { orgId, owner, now, ...opts.offboarding })
+      : null
+  return {
+    orgId,
+    people: devices.length,
+    accepted,
+    demoLogin,
+    approverLogin: offboarding?.approver ?? null,
+    leavers: offboarding?.leavers ?? 0,
+  }
 }
 
 const personCache = new Map<string, DeviceIdentity>()
@@ -328,22 +353,40 @@ async function withPerson(db: Db, device: DeviceIdentity): Promise<DeviceIdentit
   return full
 }
 
+/** Print how to sign in: the owner's and the second admin's logins, when this run made them. */
+export function printDemoLogins(result: Awaited<ReturnType<typeof seedDemo>>) {
+  if (result.demoLogin)
+    console.log(`Log in as ${result.demoLogin.email} with password ${result.demoLogin.password}`)
+  if (result.approverLogin)
+    console.log(
+      `Approve revocations as ${result.approverLogin.email} with password ${result.approverLogin.password}`
+    )
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const env = parseEnv(process.env)
+  const dataDir = resolve(env.DATA_DIR)
   const database = env.DATABASE_URL
     ? await createDb({ kind: 'postgres', url: env.DATABASE_URL })
     : await createDb({
         kind: 'pglite',
-        dataDir: (mkdirSync(resolve(env.DATA_DIR), { recursive: true }), resolve(env.DATA_DIR)),
+        dataDir: (mkdirSync(dataDir, { recursive: true }), dataDir),
       })
   await database.migrate()
-  const started = Date.now()
-  const result = await seedDemo(database.db)
-  console.log(
-    `Seeded ${result.people} people and ${result.accepted} events into organisation ${result.orgId} in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+  const secretBox = createSecretBox(
+    loadSecretKey({ secretKey: env.CONSENTRY_SECRET_KEY, dataDir, embedded: !env.DATABASE_URL })
   )
-  if (result.demoLogin)
-    console.log(`Log in as ${result.demoLogin.email} with password ${result.demoLogin.password}`)
-  console.log('Start the server with npm start.')
+  const port = Number(process.env.DEMO_SIMULATOR_PORT || DEMO_SIMULATOR_PORT)
+  // In process: the seed reaches the simulators without their ports (npm run demo serves them).
+  const simulators = createDemoSimulators({ baseUrls: demoBaseUrls(port) })
+  const started = Date.now()
+  const result = await seedDemo(database.db, {
+    offboarding: { simulators, secretBox, publicUrl: env.PUBLIC_URL },
+  })
+  console.log(
+    `Seeded ${result.people} people, ${result.accepted} events and ${result.leavers} leavers into organisation ${result.orgId} in ${((Date.now() - started) / 1000).toFixed(1)} s.`
+  )
+  printDemoLogins(result)
+  console.log('Start the server with its provider simulators with npm run demo.')
   await database.close()
 }

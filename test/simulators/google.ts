@@ -1,6 +1,12 @@
 // In-process simulator of Google's OAuth token endpoint and the Admin SDK Directory API tokens
 // resource: service accounts with domain-wide delegation, Google's error bodies, fault injection.
-import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto'
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto'
 import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { compactVerify, decodeJwt, decodeProtectedHeader } from 'jose'
@@ -466,16 +472,31 @@ export function createGoogleSimulator(options: GoogleSimulatorOptions = {}) {
     rateLimit: options.rateLimit ?? null,
     reappearAfterDelete: options.reappearAfterDelete ?? false,
 
-    /** A service account with a fresh RSA key, delegated `scopes` in `customerId` unless false. */
+    /**
+     * A service account with a fresh RSA key (or the JSON key file's `key`, as when a simulator
+     * restarts for credentials saved earlier), delegated `scopes` in `customerId` unless false.
+     */
     addServiceAccount(
-      opts: { name?: string; customerId?: string; scopes?: string[] | false } = {}
+      opts: {
+        name?: string
+        customerId?: string
+        scopes?: string[] | false
+        key?: Pick<ServiceAccountKey, 'client_email' | 'private_key' | 'private_key_id'>
+      } = {}
     ): ServiceAccountKey {
       const n = ++nextId
-      const { privateKey, publicKey } = keyPair(serviceAccounts.size)
+      const { privateKey, publicKey } = opts.key
+        ? {
+            privateKey: createPrivateKey(opts.key.private_key),
+            publicKey: createPublicKey(opts.key.private_key),
+          }
+        : keyPair(serviceAccounts.size)
       const account: ServiceAccount = {
-        client_email: `${opts.name ?? `consentry-${n}`}@consentry-sim.iam.gserviceaccount.com`,
+        client_email:
+          opts.key?.client_email ??
+          `${opts.name ?? `consentry-${n}`}@consentry-sim.iam.gserviceaccount.com`,
         private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-        private_key_id: randomBytes(20).toString('hex'),
+        private_key_id: opts.key?.private_key_id ?? randomBytes(20).toString('hex'),
         client_id: String(100_000_000_000_000_000_000n + BigInt(n)),
         publicKeys: new Map(),
         delegations: new Map(),
