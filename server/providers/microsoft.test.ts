@@ -267,6 +267,46 @@ describe('createMicrosoftConnector', () => {
       expect(sim.count('GET', `/v1.0/servicePrincipals/${assistant.id}`)).toBe(1)
     })
 
+    it('shares a lookup under way between concurrent listings of users of the same app', async () => {
+      const { sim, connector, alice, bob, assistant, notes } = setup()
+      const users = [alice, bob]
+      for (let i = 0; i < 4; i++) {
+        const user = sim.addUser({ userPrincipalName: `user${i}@contoso.com` })
+        users.push(user)
+      }
+      for (const user of users) {
+        sim.addGrant({ clientId: assistant.id, principalId: user.id, scope: 'User.Read' })
+        sim.addGrant({ clientId: notes.id, principalId: user.id, scope: 'Notes.Read' })
+      }
+      const listed = await Promise.all(
+        [
+          'alice@contoso.com',
+          'bob@contoso.com',
+          ...[0, 1, 2, 3].map((i) => `user${i}@contoso.com`),
+        ].map((email) => grantsOf(connector, email))
+      )
+      for (const grants of listed)
+        expect(grants.map((g) => g.clientId).sort()).toEqual([assistant.appId, notes.appId].sort())
+      expect(sim.count('GET', `/v1.0/servicePrincipals/${assistant.id}`)).toBe(1)
+      expect(sim.count('GET', `/v1.0/servicePrincipals/${notes.id}`)).toBe(1)
+    })
+
+    it('asks again after a failed lookup: a failure is shared while under way, never kept', async () => {
+      const { sim, connector, alice, assistant } = setup()
+      sim.addGrant({ clientId: assistant.id, principalId: alice.id, scope: 'User.Read' })
+      sim.failNext(noWait.attempts, 503, { path: new RegExp(`/servicePrincipals/${assistant.id}`) })
+      const [first, second] = await Promise.all([
+        connector.listGrants({ email: 'alice@contoso.com' }),
+        connector.listGrants({ email: 'alice@contoso.com' }),
+      ])
+      expect(first).toMatchObject({ ok: false, kind: 'transient', status: 503 })
+      expect(second).toMatchObject({ ok: false, kind: 'transient', status: 503 })
+      expect(sim.count('GET', `/v1.0/servicePrincipals/${assistant.id}`)).toBe(noWait.attempts)
+      expect((await grantsOf(connector, 'alice@contoso.com')).map((g) => g.clientId)).toEqual([
+        assistant.appId,
+      ])
+    })
+
     it('finds the user by primary mail when the work email is not the userPrincipalName', async () => {
       const { sim, connector, assistant } = setup()
       const carol = sim.addUser({

@@ -112,6 +112,8 @@ export function createMicrosoftConnector(
   let pending: Promise<ProviderResult<string>> | null = null
   // A service principal's appId never changes; its lookups are shared by every user's listing.
   const servicePrincipals = new Map<string, ServicePrincipal>()
+  // Lookups under way: concurrent jobs for users of the same app wait for one request.
+  const lookups = new Map<string, Promise<ProviderResult<ServicePrincipal | null>>>()
 
   const fail = (
     status: number,
@@ -243,10 +245,21 @@ export function createMicrosoftConnector(
     return fail(404, message, byKey.requestId)
   }
 
-  // https://learn.microsoft.com/en-us/graph/api/serviceprincipal-get
-  async function servicePrincipal(id: string): Promise<ProviderResult<ServicePrincipal | null>> {
+  function servicePrincipal(id: string): Promise<ProviderResult<ServicePrincipal | null>> {
     const known = servicePrincipals.get(id)
-    if (known) return { ok: true, value: known, status: 200, requestId: null }
+    if (known) return Promise.resolve({ ok: true, value: known, status: 200, requestId: null })
+    let pending = lookups.get(id)
+    if (!pending) {
+      pending = lookUpServicePrincipal(id).finally(() => lookups.delete(id))
+      lookups.set(id, pending)
+    }
+    return pending
+  }
+
+  // https://learn.microsoft.com/en-us/graph/api/serviceprincipal-get
+  async function lookUpServicePrincipal(
+    id: string
+  ): Promise<ProviderResult<ServicePrincipal | null>> {
     const res = await graph(
       'GET',
       `/servicePrincipals/${encode(id)}?$select=appId,displayName,appRoles`,
