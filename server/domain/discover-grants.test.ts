@@ -1,8 +1,10 @@
 // Discovery adds grants the extension never saw (source provider_api) and notices a revoked grant
-// that came back, here against the Okta simulator through the real connector.
+// that came back, here against the Okta simulator through the real connector; GitHub is asked by
+// each person's login.
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createOktaSimulator } from '../../test/simulators/okta.ts'
+import { SIMULATOR_ADAPTERS } from '../../test/simulators/contract-adapters.ts'
 import {
   createTestServer,
   type OrgFixture,
@@ -121,5 +123,59 @@ describe.each(TEST_DB_KINDS)('discovery on %s', (kind) => {
         .from(webhookDeliveries)
         .where(eq(webhookDeliveries.orgId, org.orgId))
     ).toHaveLength(1)
+  })
+})
+
+describe.each(TEST_DB_KINDS)('discovery at GitHub on %s', (kind) => {
+  const github = SIMULATOR_ADAPTERS.github()
+  let server: TestServer
+  let org: OrgFixture
+  beforeAll(async () => {
+    server = await createTestServer(kind, {}, { fetch: github.fetch })
+    org = await server.createOrg()
+    const res = await org.owner.request('PUT', '/api/v1/connections/github', {
+      credentials: github.credentials,
+      baseUrls: github.baseUrls,
+      requestsPerSecond: 50,
+    })
+    expect(res.status).toBe(200)
+  })
+  afterAll(() => server.close())
+
+  it("asks GitHub by each person's login, and skips people without one", async () => {
+    const { clientIds } = github.seedUser('mona@acme.example', 1)
+    github.seedUser('hubot@acme.example', 1)
+    await org.enrollDevice('mona@acme.example')
+    await org.enrollDevice('hubot@acme.example') // no login: GitHub cannot be asked about them
+    const mona = (
+      (await (await org.owner.request('GET', '/api/v1/people')).json()) as {
+        items: Array<{ id: string; email: string }>
+      }
+    ).items.find((p) => p.email === 'mona@acme.example')
+    await org.owner.request('PATCH', `/api/v1/people/${mona?.id}`, { githubLogin: 'mona' })
+    const resolved = await resolveConnector(
+      {
+        db: server.db.db,
+        secretBox: server.secretBox,
+        fetch: github.fetch,
+        clock: () => server.now.value,
+      },
+      org.orgId,
+      'github'
+    )
+    if (!resolved) throw new Error('not connected')
+    const result = await discoverGrants(
+      server.db.db,
+      org.orgId,
+      'github',
+      resolved,
+      server.now.value
+    )
+    expect(result).toMatchObject({ people: 1, found: 1, added: 1, errors: [] })
+    const grants = (await (
+      await org.owner.request('GET', '/api/v1/grants?provider=github')
+    ).json()) as { items: Array<{ personEmail: string; clientId: string }> }
+    expect(grants.items).toMatchObject([{ personEmail: 'mona@acme.example' }])
+    expect(clientIds).toHaveLength(1)
   })
 })
