@@ -95,6 +95,16 @@ export function usePlanProgress(api: Api, planId: string | null, options: PlanPr
         else poll()
       }, pollMs)
     }
+    /** A plan waiting for a second admin: look now and then, and follow once someone approves. */
+    function awaitApproval() {
+      timer = setTimeout(async () => {
+        const loaded = await load()
+        if (stopped) return
+        if (!loaded || loaded.plan.state === 'planned') awaitApproval()
+        else if (isPlanMoving(loaded.plan.state)) follow()
+        else settled()
+      }, pollMs * 2)
+    }
     function follow() {
       if (!factory) return poll()
       const stream = factory(planEventsUrl(planId as string))
@@ -124,7 +134,9 @@ export function usePlanProgress(api: Api, planId: string | null, options: PlanPr
       })
     }
     void load().then((loaded) => {
-      if (!stopped && loaded && isPlanMoving(loaded.plan.state)) follow()
+      if (stopped || !loaded) return
+      if (isPlanMoving(loaded.plan.state)) follow()
+      else if (loaded.plan.state === 'planned') awaitApproval()
     })
     return () => {
       stopped = true

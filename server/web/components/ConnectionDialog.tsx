@@ -1,6 +1,6 @@
 // Connect a provider or replace its credentials: the provider's own form, base URLs for sovereign
 // clouds under "Advanced", and the pace. Credentials are write-only: never prefilled, never shown.
-import { useState } from 'preact/hooks'
+import { useId, useState } from 'preact/hooks'
 import type {
   ConnectionInput,
   ProviderConnection,
@@ -221,6 +221,7 @@ function CredentialField(props: {
   onChange(value: Value): void
 }) {
   const { field, value, error } = props
+  const id = useId()
   const name = `credentials.${field.key}`
   const invalid = error ? 'true' : undefined
   const help = field.help ? <span class="hint">{field.help}</span> : null
@@ -279,16 +280,21 @@ function CredentialField(props: {
         {problem}
       </label>
     )
+  // The hint and the error describe the input; only the label names it.
   const common = {
+    id,
     name,
+    'aria-describedby':
+      [field.help ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') ||
+      undefined,
     spellcheck: false,
     value: String(value),
     'aria-invalid': invalid,
     onInput: (e: Event) => props.onChange((e.currentTarget as HTMLInputElement).value),
   } as const
   return (
-    <label class="field">
-      {label}
+    <div class="field">
+      <label for={id}>{label}</label>
       {field.type === 'secret' ? (
         <input
           {...common}
@@ -308,8 +314,16 @@ function CredentialField(props: {
       ) : (
         <input {...common} class="input" type="text" autoComplete="off" />
       )}
-      {help}
-      {problem}
-    </label>
+      {field.help && (
+        <span class="hint" id={`${id}-help`}>
+          {field.help}
+        </span>
+      )}
+      {error && (
+        <span class="field-error" id={`${id}-error`}>
+          {error}
+        </span>
+      )}
+    </div>
   )
 }

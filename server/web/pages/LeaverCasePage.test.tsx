@@ -328,6 +328,25 @@ describe('the leaver case page', () => {
     expect(alert?.textContent).toContain('Ask another owner, admin or offboarding admin')
   })
 
+  it('notices when another admin approves the plan it waits for, and follows it live', async () => {
+    let planNow = planDetail('planned', [['j-1', 'g-1', { state: 'planned' }]])
+    const { view, streams } = await renderCase({
+      [`GET /api/v1/leavers/${PERSON}`]: leaverCase({ plans: [planRow('planned')] }),
+      [`GET /api/v1/revocations/plans/${PLAN}`]: () => json(planNow),
+    })
+    expect(streams).toHaveLength(0)
+    planNow = planDetail('approved', [['j-1', 'g-1', { state: 'approved' }]])
+    for (let i = 0; i < 200 && streams.length === 0; i++) await settle(1)
+    expect(streams).toHaveLength(1)
+    expect(view.text()).toContain('0 of 1 verified')
+    await streams[0]!.progress({
+      state: 'done',
+      counts: { verified: 1 },
+      jobs: [{ id: 'j-1', state: 'verified', lastError: null, lastStatus: 204 }],
+    })
+    expect(view.text()).toContain('1 of 1 verified')
+  })
+
   it('follows progress from the event stream until every grant is verified', async () => {
     let current = leaverCase({ plans: [planRow('running')] })
     const { view, calls, streams } = await renderCase({
