@@ -431,7 +431,7 @@ describe.each(TEST_DB_KINDS)('offboarding workspace on %s', (kind) => {
     const { items } = (await res.json()) as {
       items: Array<{
         id: ProviderId
-        fields: Array<{ key: string; required: boolean }>
+        fields: Array<{ key: string; required: boolean; type: string }>
         baseUrlKeys: Array<{ key: string }>
       }>
     }
