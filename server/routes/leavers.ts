@@ -1,6 +1,6 @@
 // Leavers: the list (upcoming, due, overdue, done), a leaver's offboarding case, marking someone
 // as leaving by hand, and the CSV import.
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { AppEnv } from '../app-env.ts'
@@ -27,6 +27,15 @@ const MarkLeaving = z
   .strict()
 
 const PersonParam = z.object({ personId: z.uuid() })
+
+/** A leaver's case as evidence, exported by the signed-in admin. */
+const evidenceFor = (c: Context<AppEnv>, personId: string) =>
+  buildCaseEvidence(c.var.deps.db, {
+    tenantId: c.var.admin.orgId,
+    personId,
+    adminId: c.var.admin.adminId,
+    now: c.var.deps.clock(),
+  })
 
 export const leavers = new Hono<AppEnv>()
   .use(requireAdmin)
@@ -73,12 +82,7 @@ export const leavers = new Hono<AppEnv>()
     }
   )
   .get('/:personId/evidence', validate('param', PersonParam), async (c) => {
-    const evidence = await buildCaseEvidence(c.var.deps.db, {
-      tenantId: c.var.admin.orgId,
-      personId: c.req.valid('param').personId,
-      adminId: c.var.admin.adminId,
-      now: c.var.deps.clock(),
-    })
+    const evidence = await evidenceFor(c, c.req.valid('param').personId)
     if (!evidence) return apiError(c, 404, 'not_found', 'No such person')
     c.header(
       'Content-Disposition',
@@ -87,12 +91,7 @@ export const leavers = new Hono<AppEnv>()
     return c.json(evidence)
   })
   .get('/:personId/evidence.html', validate('param', PersonParam), async (c) => {
-    const evidence = await buildCaseEvidence(c.var.deps.db, {
-      tenantId: c.var.admin.orgId,
-      personId: c.req.valid('param').personId,
-      adminId: c.var.admin.adminId,
-      now: c.var.deps.clock(),
-    })
+    const evidence = await evidenceFor(c, c.req.valid('param').personId)
     if (!evidence) return apiError(c, 404, 'not_found', 'No such person')
     return c.html(renderEvidencePage(evidence, c.get('secureHeadersNonce') ?? ''))
   })

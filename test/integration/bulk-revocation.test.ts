@@ -2,12 +2,9 @@
 // grants reported by their browser, a plan approved by a second admin, workers revoking at the
 // provider simulators — first cleanly, then under 5xx and 429 storms, then with a grant that
 // comes back after its delete.
-import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { revocationJobs } from '../../server/db/schema/index.ts'
-import { silentLogger } from '../../server/deps.ts'
-import { resolveConnector } from '../../server/domain/connections.ts'
 import { runRevocationBatch, type WorkerDeps } from '../../server/domain/revocation-worker.ts'
+import { createTestWorker, drainPlan } from '../support/revocation-harness.ts'
 import { PROVIDER_IDS, type ProviderId } from '../../server/providers/types.ts'
 import {
   routeToSimulators,
@@ -36,8 +33,6 @@ const CONSENT_HOSTS: Record<ProviderId, string> = {
   slack: 'slack.com',
   okta: 'acme.okta.com',
 }
-
-const TERMINAL = new Set(['verified', 'dead', 'needs_decision', 'cancelled'])
 
 /** A small seeded PRNG (mulberry32), so a fault run fails the same way every time. */
 function seeded(seed: number): () => number {
@@ -76,28 +71,7 @@ describe.each(TEST_DB_KINDS)('bulk revocation through the API on %s', (kind) => 
   // One worker for the whole run, as a server process has (it keeps connectors between jobs).
   let worker: WorkerDeps
 
-  /** Run worker batches until no job of the plan can move, moving the clock past waits. */
-  async function drain(planId: string): Promise<number> {
-    for (let batches = 0; batches < 3000; batches++) {
-      const jobs = await server.db.db
-        .select()
-        .from(revocationJobs)
-        .where(eq(revocationJobs.planId, planId))
-      const open = jobs.filter((j) => !TERMINAL.has(j.state))
-      if (open.length === 0) return batches
-      if ((await runRevocationBatch(worker)) > 0) continue
-      // Nothing was due: jump to the next backoff, Retry-After or lease end.
-      const next = Math.min(
-        ...open.map(
-          (j) => (j.state === 'running' ? j.leaseUntil : j.nextAttemptAt)?.getTime() ?? Infinity
-        )
-      )
-      if (!Number.isFinite(next))
-        throw new Error(`jobs that cannot move: ${open.map((j) => j.state).join(', ')}`)
-      server.now.value = new Date(Math.max(server.now.value.getTime(), next) + 1)
-    }
-    throw new Error(`plan ${planId} did not finish`)
-  }
+  const drain = (planId: string) => drainPlan(server, worker, planId)
 
   /** A leaver whose browser reported `apps` grants per provider, which the providers hold. */
   async function seedLeaver(email: string, apps: number, providers = REVOCABLE) {
@@ -170,25 +144,8 @@ describe.each(TEST_DB_KINDS)('bulk revocation through the API on %s', (kind) => 
 
   beforeAll(async () => {
     server = await createTestServer(kind, {}, { fetch: router })
-    worker = {
-      db: server.db.db,
-      clock: () => server.now.value,
-      log: silentLogger,
-      // Seeded, like the simulators' faults.
-      random: seeded(99),
-      workerId: 'w1',
-      resolveConnector: (orgId, provider) =>
-        resolveConnector(
-          {
-            db: server.db.db,
-            secretBox: server.secretBox,
-            fetch: router,
-            clock: () => server.now.value,
-          },
-          orgId,
-          provider
-        ),
-    }
+    // Seeded, like the simulators' faults.
+    worker = createTestWorker(server, router, { random: seeded(99) })
     for (const provider of PROVIDER_IDS)
       sims[provider] = SIMULATOR_ADAPTERS[provider]({
         clock: () => server.now.value,

@@ -7,11 +7,10 @@ import { createHash } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { people, revocationJobs } from '../../server/db/schema/index.ts'
-import { silentLogger } from '../../server/deps.ts'
 import { canonicalJson } from '../../server/domain/audit-chain.ts'
 import { closeSettledCases } from '../../server/domain/close-case.ts'
-import { resolveConnector } from '../../server/domain/connections.ts'
-import { runRevocationBatch, type WorkerDeps } from '../../server/domain/revocation-worker.ts'
+import type { WorkerDeps } from '../../server/domain/revocation-worker.ts'
+import { createTestWorker, drainPlan } from '../support/revocation-harness.ts'
 import type { ProviderId } from '../../server/providers/types.ts'
 import {
   routeToSimulators,
@@ -29,7 +28,6 @@ import {
 
 const PROVIDERS = ['google', 'okta'] as const satisfies readonly ProviderId[]
 const HOSTS = { google: 'accounts.google.com', okta: 'acme.okta.com' }
-const TERMINAL = new Set(['verified', 'dead', 'needs_decision', 'cancelled'])
 
 interface CaseView {
   person: { email: string }
@@ -70,22 +68,7 @@ describe.each(TEST_DB_KINDS)('offboarding workspace on %s', (kind) => {
     (routes ??= routeToSimulators(Object.values(sims)))(input, init)
   let worker: WorkerDeps
 
-  async function drain(planId: string) {
-    for (let i = 0; i < 500; i++) {
-      const jobs = await server.db.db
-        .select()
-        .from(revocationJobs)
-        .where(eq(revocationJobs.planId, planId))
-      const open = jobs.filter((j) => !TERMINAL.has(j.state))
-      if (open.length === 0) return
-      if ((await runRevocationBatch(worker)) > 0) continue
-      const next = Math.min(
-        ...open.map((j) => (j.state === 'running' ? j.leaseUntil : j.nextAttemptAt)?.getTime() ?? 0)
-      )
-      server.now.value = new Date(Math.max(server.now.value.getTime(), next) + 1)
-    }
-    throw new Error('plan did not finish')
-  }
+  const drain = (planId: string) => drainPlan(server, worker, planId)
 
   /** A leaver (leaving day today) whose browser reported grants the providers hold. */
   async function leaver(
@@ -139,24 +122,7 @@ describe.each(TEST_DB_KINDS)('offboarding workspace on %s', (kind) => {
 
   beforeAll(async () => {
     server = await createTestServer(kind, {}, { fetch: router })
-    worker = {
-      db: server.db.db,
-      clock: () => server.now.value,
-      log: silentLogger,
-      random: () => 0.5,
-      workerId: 'w1',
-      resolveConnector: (orgId, provider) =>
-        resolveConnector(
-          {
-            db: server.db.db,
-            secretBox: server.secretBox,
-            fetch: router,
-            clock: () => server.now.value,
-          },
-          orgId,
-          provider
-        ),
-    }
+    worker = createTestWorker(server, router)
     for (const provider of PROVIDERS)
       sims[provider] = SIMULATOR_ADAPTERS[provider]({ clock: () => server.now.value })
     org = await server.createOrg('Acme')

@@ -12,6 +12,7 @@ import { DataTable, type Column } from './DataTable.tsx'
 import { EmptyState, ErrorBanner, Loaded } from './Feedback.tsx'
 import { SecretOnce } from './SecretOnce.tsx'
 import { SsfSettingsForm } from './SsfSettingsForm.tsx'
+import { revokeColumn } from './revoke-column.tsx'
 
 export function LeaverFeeds() {
   const api = useApi()
@@ -87,18 +88,7 @@ function ScimFeed(props: { feeds: FeedSettings; onChanged(): void }) {
       render: (t) => <span title={formatDateTime(t.createdAt)}>{formatDate(t.createdAt)}</span>,
     },
   ]
-  if (canManage)
-    columns.push({
-      key: 'actions',
-      header: <span class="sr-only">Actions</span>,
-      align: 'right',
-      render: (t) =>
-        t.revokedAt ? null : (
-          <button type="button" class="btn btn-sm btn-ghost-danger" onClick={() => setRevoking(t)}>
-            Revoke
-          </button>
-        ),
-    })
+  if (canManage) columns.push(revokeColumn<ScimTokenRow>(setRevoking))
 
   return (
     <section class="card" aria-labelledby="scim">

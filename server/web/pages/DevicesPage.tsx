@@ -19,6 +19,7 @@ import {
 import { navigate } from '../router.ts'
 import { useApi, usePermissions } from '../state.ts'
 import { useResource } from '../use-resource.ts'
+import { revokeColumn } from '../components/revoke-column.tsx'
 
 const EXPIRIES = [
   { hours: 24, label: '1 day' },
@@ -231,18 +232,7 @@ function Devices() {
         d.revokedAt ? <Badge tone="neutral">Revoked</Badge> : <Badge tone="good">Active</Badge>,
     },
   ]
-  if (canManage)
-    columns.push({
-      key: 'actions',
-      header: <span class="sr-only">Actions</span>,
-      align: 'right',
-      render: (d) =>
-        d.revokedAt ? null : (
-          <button type="button" class="btn btn-sm btn-ghost-danger" onClick={() => setRevoking(d)}>
-            Revoke
-          </button>
-        ),
-    })
+  if (canManage) columns.push(revokeColumn<DeviceRow>(setRevoking))
   return (
     <section class="card" aria-labelledby="devices">
       <div class="card-header">
