@@ -137,80 +137,6 @@ export function OffboardingCaseView(props: {
               pollMs={props.pollMs}
             />
           )}
-          <section class="card" aria-labelledby="to-revoke">
-            <div class="card-header">
-              <h2 id="to-revoke">Grants to revoke</h2>
-              <span class="muted">{plural(kase.toRevoke.length, 'grant')}</span>
-            </div>
-            {kase.toRevoke.length === 0 ? (
-              <EmptyState title="Nothing to revoke">
-                No live grant an admin API can revoke was found for this person.
-              </EmptyState>
-            ) : (
-              <CaseGrantTable
-                label={`Grants to revoke of ${person.email}`}
-                grants={kase.toRevoke}
-                kind="revoke"
-              />
-            )}
-          </section>
-          <section class="card" aria-labelledby="follow-ups">
-            <div class="card-header">
-              <h2 id="follow-ups">Manual follow-ups</h2>
-              <span class="muted">{plural(kase.followUps.length, 'grant')}</span>
-            </div>
-            {kase.followUps.length === 0 ? (
-              <EmptyState title="No manual follow-up">
-                Every live grant can be revoked through a provider API.
-              </EmptyState>
-            ) : (
-              <CaseGrantTable
-                label={`Manual follow-ups of ${person.email}`}
-                grants={kase.followUps}
-                kind="follow-up"
-              />
-            )}
-          </section>
-          <section class="card" aria-labelledby="orphaned">
-            <div class="card-header">
-              <h2 id="orphaned">Orphaned apps</h2>
-              <span class="muted">Apps this person is the accountable owner of</span>
-            </div>
-            {kase.orphanedApps.length === 0 ? (
-              <EmptyState title="No orphaned apps">This person owns no sanctioned app.</EmptyState>
-            ) : (
-              <table class="table" aria-label="Orphaned apps">
-                <thead>
-                  <tr>
-                    <th scope="col">App</th>
-                    <th scope="col">Provider</th>
-                    <th scope="col">Purpose</th>
-                    <th scope="col">Sanction expires</th>
-                    <th scope="col">Hand over to</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {kase.orphanedApps.map((a) => (
-                    <tr key={a.id}>
-                      <td>
-                        <Link href={`/apps/${a.id}`} class="row-title">
-                          {a.name ?? a.clientId}
-                        </Link>
-                      </td>
-                      <td>{providerName(a.provider)}</td>
-                      <td class="cell-wrap">{a.purpose ?? <span class="muted">—</span>}</td>
-                      <td>{a.sanctionExpiresAt ? formatDate(a.sanctionExpiresAt) : 'Never'}</td>
-                      <td>
-                        {a.successorEmail ?? (
-                          <span class="risk-text-high">No successor named: choose a new owner</span>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </section>
         </div>
         <div class="stack">
           {kase.case !== null && (
@@ -323,6 +249,83 @@ export function OffboardingCaseView(props: {
             </section>
           )}
         </div>
+      </div>
+      {/* The grant tables get the page's whole width: scopes in words need the room. */}
+      <div class="stack case-tables">
+        <section class="card" aria-labelledby="to-revoke">
+          <div class="card-header">
+            <h2 id="to-revoke">Grants to revoke</h2>
+            <span class="muted">{plural(kase.toRevoke.length, 'grant')}</span>
+          </div>
+          {kase.toRevoke.length === 0 ? (
+            <EmptyState title="Nothing to revoke">
+              No live grant an admin API can revoke was found for this person.
+            </EmptyState>
+          ) : (
+            <CaseGrantTable
+              label={`Grants to revoke of ${person.email}`}
+              grants={kase.toRevoke}
+              kind="revoke"
+            />
+          )}
+        </section>
+        <section class="card" aria-labelledby="follow-ups">
+          <div class="card-header">
+            <h2 id="follow-ups">Manual follow-ups</h2>
+            <span class="muted">{plural(kase.followUps.length, 'grant')}</span>
+          </div>
+          {kase.followUps.length === 0 ? (
+            <EmptyState title="No manual follow-up">
+              Every live grant can be revoked through a provider API.
+            </EmptyState>
+          ) : (
+            <CaseGrantTable
+              label={`Manual follow-ups of ${person.email}`}
+              grants={kase.followUps}
+              kind="follow-up"
+            />
+          )}
+        </section>
+        <section class="card" aria-labelledby="orphaned">
+          <div class="card-header">
+            <h2 id="orphaned">Orphaned apps</h2>
+            <span class="muted">Apps this person is the accountable owner of</span>
+          </div>
+          {kase.orphanedApps.length === 0 ? (
+            <EmptyState title="No orphaned apps">This person owns no sanctioned app.</EmptyState>
+          ) : (
+            <table class="table" aria-label="Orphaned apps">
+              <thead>
+                <tr>
+                  <th scope="col">App</th>
+                  <th scope="col">Provider</th>
+                  <th scope="col">Purpose</th>
+                  <th scope="col">Sanction expires</th>
+                  <th scope="col">Hand over to</th>
+                </tr>
+              </thead>
+              <tbody>
+                {kase.orphanedApps.map((a) => (
+                  <tr key={a.id}>
+                    <td>
+                      <Link href={`/apps/${a.id}`} class="row-title">
+                        {a.name ?? a.clientId}
+                      </Link>
+                    </td>
+                    <td>{providerName(a.provider)}</td>
+                    <td class="cell-wrap">{a.purpose ?? <span class="muted">—</span>}</td>
+                    <td>{a.sanctionExpiresAt ? formatDate(a.sanctionExpiresAt) : 'Never'}</td>
+                    <td>
+                      {a.successorEmail ?? (
+                        <span class="risk-text-high">No successor named: choose a new owner</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
       </div>
       {closing && (
         <CloseCaseDialog
