@@ -234,6 +234,13 @@ const PLANNED_COLUMNS: Column<PlanJob>[] = [
   { key: 'account', header: 'Account', class: 'cell-clip', render: (j) => j.userEmail },
 ]
 
+/** The account column only says something when the plan touches more than one account. */
+function forJobs(columns: Column<PlanJob>[], jobs: PlanJob[]): Column<PlanJob>[] {
+  return new Set(jobs.map((j) => j.userEmail)).size > 1
+    ? columns
+    : columns.filter((c) => c.key !== 'account')
+}
+
 function plannedBy(detail: RevocationPlanDetail, names: AdminName): string {
   const who = names(detail.plan.createdBy) ?? 'the offboarding schedule'
   return `Planned by ${who} on ${formatDateTime(detail.plan.createdAt)}`
@@ -266,7 +273,7 @@ function DryRun(props: {
       {detail.jobs.length > 0 && (
         <DataTable
           label="Grants this plan revokes"
-          columns={PLANNED_COLUMNS}
+          columns={forJobs(PLANNED_COLUMNS, detail.jobs)}
           rows={detail.jobs}
           rowKey={(j) => j.id}
         />
@@ -411,7 +418,7 @@ function Progress(props: {
       </ul>
       <DataTable
         label="Revocation of each grant"
-        columns={JOB_COLUMNS}
+        columns={forJobs(JOB_COLUMNS, detail.jobs)}
         rows={detail.jobs}
         rowKey={(j) => j.id}
       />

@@ -297,6 +297,12 @@ describe('the leaver case page', () => {
     expect(text).toContain('github is not connected')
     expect(text).toContain('Copilot Workspace')
     expect(buttonNames(view)).toContain('Approve and revoke 1 grant')
+    // One account in the plan: the page header names it, the table does not repeat it.
+    const headers = (label: string) =>
+      [...view.container.querySelectorAll(`table[aria-label="${label}"] th`)].map((th) =>
+        th.textContent?.trim()
+      )
+    expect(headers('Grants this plan revokes')).toEqual(['App', 'Provider'])
     // One unfinished plan at a time.
     expect(buttonNames(view)).not.toContain('Plan revocation')
   })
@@ -353,11 +359,16 @@ describe('the leaver case page', () => {
       [`GET /api/v1/leavers/${PERSON}`]: () => json(current),
       [`GET /api/v1/revocations/plans/${PLAN}`]: planDetail('running', [
         ['j-1', 'g-1', { state: 'running' }],
-        ['j-2', 'g-2'],
+        ['j-2', 'g-2', { userEmail: 'ada.l@acme.example' }],
       ]),
     })
     expect(streams).toHaveLength(1)
     expect(streams[0]!.url).toBe(`/api/v1/revocations/plans/${PLAN}/events`)
+    // Two accounts (an alias among them): the table says which each revocation is for.
+    const header = [
+      ...view.container.querySelectorAll('table[aria-label="Revocation of each grant"] th'),
+    ].map((th) => th.textContent?.trim())
+    expect(header).toContain('Account')
     expect(view.text()).toContain('0 of 2 verified')
     expect(view.text()).toContain('Running')
 
