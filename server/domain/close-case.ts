@@ -118,7 +118,11 @@ export async function closeCase(
         closeNote: input.note?.trim() || null,
         updatedAt: now,
         history: sql`${offboardingCases.history} || ${JSON.stringify([
-          { at: now.toISOString(), by: 'admin', note: input.note?.trim() || 'Case closed' },
+          {
+            at: now.toISOString(),
+            by: `admin:${actor.adminId}`,
+            note: input.note?.trim() || 'Case closed',
+          },
         ])}::jsonb`,
       })
       .where(

@@ -82,10 +82,13 @@ export function CaseFacts({ kase }: { kase: OffboardingCase }) {
 }
 
 /** "By hand, Pat" from a history entry's "manual:<admin id>". */
+const ADMIN_SOURCES = new Set(['admin', 'manual', 'csv'])
+
 export function historyBy(by: string, names: AdminName): string {
   const [source = '', id] = by.split(':')
   const label = SOURCE_LABELS[source as keyof typeof SOURCE_LABELS] ?? capitalize(source)
-  const who = id ? names(id) : null
+  // Only admins' ids name someone: a SCIM or HR entry carries its token's or feed's id.
+  const who = id && ADMIN_SOURCES.has(source) ? names(id) : null
   return who ? `${label}, ${who}` : label
 }
 

@@ -77,7 +77,10 @@ function leaverCase(change: Partial<OffboardingCase> = {}): OffboardingCase {
       id: 'case-1',
       state: 'in_progress',
       dueDate: '2026-11-20',
-      history: [{ at: '2026-11-19T09:00:00Z', by: 'scim', note: 'leaving on 2026-11-20' }],
+      history: [
+        { at: '2026-11-19T09:00:00Z', by: 'scim:tok-1', note: 'leaving on 2026-11-20' },
+        { at: '2026-11-19T10:00:00Z', by: 'manual:a-2', note: 'leaving on 2026-11-20' },
+      ],
       createdAt: '2026-11-19T09:00:00Z',
       closedAt: null,
       closedBy: null,
@@ -251,6 +254,12 @@ describe('the leaver case page', () => {
     expect(text).toContain('MeetGeek')
     expect(text).toContain('Sales call notes')
     expect(text).toContain('Leaving on 2026-11-20')
+    // Who wrote each history line: an admin by name, a feed by its name only.
+    const history = [...view.container.querySelectorAll('.history li')].map((li) => li.textContent)
+    expect(history).toEqual([
+      expect.stringContaining('By hand, Sam'),
+      expect.not.stringContaining('admin'),
+    ])
     const json = view.container.querySelector('a[href$="/evidence"]')
     const html = view.container.querySelector('a[href$="/evidence.html"]')
     expect(json?.getAttribute('href')).toBe(`/api/v1/leavers/${PERSON}/evidence`)
