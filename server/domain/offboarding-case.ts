@@ -1,7 +1,7 @@
 // A leaver's offboarding case: every grant whose account is theirs (by the reporting device's
 // employee, the provider account on the consent, and their aliases), split into what an admin can
 // revoke and what needs a manual follow-up, plus the apps they own that are now orphaned.
-import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import {
   apps,
   devices,
@@ -155,6 +155,19 @@ export async function getOffboardingCase(db: Db, p: { tenantId: string; personId
   }
 }
 
+/**
+ * The same correlation as correlatedGrants, as SQL about the person of the current row (`people`):
+ * a live grant (alias g) reported for them, on their account or an alias, or from their device.
+ */
+const theirLiveGrant = sql`g.org_id = ${people.orgId}
+  and g.status in ('active', 'revocation_pending', 'revoke_failed')
+  and (g.person_id = ${people.id}
+    or lower(g.account) = ${people.email}
+    or lower(g.account) in (select pa.email from ${personAliases} pa where pa.org_id = ${people.orgId} and pa.person_id = ${people.id})
+    or g.device_id in (select d.id from ${devices} d where d.org_id = ${people.orgId} and d.person_id = ${people.id}))`
+
+const RISK_BY_RANK = [null, 'low', 'medium', 'high', 'critical'] as const
+
 export type LeaverWhen = 'upcoming' | 'due' | 'overdue' | 'done' | 'all'
 
 /** Leavers with their case, live-grant count and highest risk. */
@@ -187,27 +200,27 @@ export async function listLeavers(db: Db, p: { tenantId: string; when: LeaverWhe
       caseId: offboardingCases.id,
       state: offboardingCases.state,
       dueDate: offboardingCases.dueDate,
+      liveGrants: sql<number>`(select count(*) from ${grants} g where ${theirLiveGrant})`.mapWith(
+        Number
+      ),
+      riskRank:
+        sql<number>`(select coalesce(max(case g.risk when 'critical' then 4 when 'high' then 3 when 'medium' then 2 else 1 end), 0) from ${grants} g where ${theirLiveGrant})`.mapWith(
+          Number
+        ),
+      orphanedApps:
+        sql<number>`(select count(*) from ${apps} a where a.org_id = ${people.orgId} and a.owner_email in (select ${people.email} union select pa.email from ${personAliases} pa where pa.org_id = ${people.orgId} and pa.person_id = ${people.id}))`.mapWith(
+          Number
+        ),
     })
     .from(offboardingCases)
     .innerJoin(people, eq(people.id, offboardingCases.personId))
     .where(and(eq(offboardingCases.orgId, p.tenantId), filters[p.when]))
     .orderBy(asc(offboardingCases.dueDate))
     .limit(500)
-  const out = []
-  for (const row of rows) {
-    const c = await getOffboardingCase(db, { tenantId: p.tenantId, personId: row.personId })
-    const live = [...(c?.toRevoke ?? []), ...(c?.followUps ?? [])]
-    const order = ['critical', 'high', 'medium', 'low']
-    const highestRisk =
-      live.map((g) => g.risk).sort((a, b) => order.indexOf(a) - order.indexOf(b))[0] ?? null
-    out.push({
-      ...row,
-      liveGrants: live.length,
-      highestRisk,
-      orphanedApps: c?.orphanedApps.length ?? 0,
-    })
-  }
-  return out
+  return rows.map(({ riskRank, ...row }) => ({
+    ...row,
+    highestRisk: RISK_BY_RANK[riskRank] ?? null,
+  }))
 }
 
 /** How many leavers (leaving or left, case not done) still have live grants. */
@@ -215,7 +228,16 @@ export async function countLeaversWithLiveGrants(
   db: Db,
   p: { tenantId: string; now: Date }
 ): Promise<number> {
-  const leavers = await listLeavers(db, { tenantId: p.tenantId, when: 'all', now: p.now })
-  return leavers.filter((l) => l.state !== 'done' && l.state !== 'cancelled' && l.liveGrants > 0)
-    .length
+  const [row] = await db
+    .select({ n: count() })
+    .from(offboardingCases)
+    .innerJoin(people, eq(people.id, offboardingCases.personId))
+    .where(
+      and(
+        eq(offboardingCases.orgId, p.tenantId),
+        inArray(offboardingCases.state, ['open', 'in_progress']),
+        sql`exists (select 1 from ${grants} g where ${theirLiveGrant})`
+      )
+    )
+  return row?.n ?? 0
 }

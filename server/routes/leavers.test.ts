@@ -165,6 +165,22 @@ describe.each(TEST_DB_KINDS)('leavers on %s', (kind) => {
       expect.objectContaining({ clientId: 'kiosk-app', successorEmail: 'erin@acme.example' }),
     ])
     expect(kase.liveGrants).toBe(4)
+    // The list counts the same way as the case, in one query.
+    const { items } = (await (
+      await org.owner.request('GET', '/api/v1/leavers?when=upcoming')
+    ).json()) as {
+      items: Array<{
+        personId: string
+        liveGrants: number
+        highestRisk: string
+        orphanedApps: number
+      }>
+    }
+    expect(items.find((l) => l.personId === personId)).toMatchObject({
+      liveGrants: 4,
+      highestRisk: 'critical',
+      orphanedApps: 1,
+    })
     const summary = (await (await org.owner.request('GET', '/api/v1/summary')).json()) as {
       leaversWithLiveGrants: number
     }
