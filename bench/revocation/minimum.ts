@@ -1,7 +1,7 @@
 // The provider calls a revocation needs, as the connectors make them, and so the least time the
 // simulators' limits allow: for each provider, its busiest rate-limit bucket's calls / limit.
 //
-// Per job (one grant; the job gives the connector only the user's email):
+// Per job (one grant; the job gives the connector the user's email, and for GitHub their login):
 //   google    list: GET users/{email}/tokens; revoke: DELETE .../tokens/{clientId};
 //             verify: GET .../tokens/{clientId} (404 = gone)                          = 3
 //             (the OAuth token endpoint is not under the Directory API limit)
@@ -18,6 +18,11 @@
 //             pages each. The approvals left when a job lists depend on the order; counted as
 //             done one job at a time (job k of n sees n - k, n - k - 1 at verify), which no order
 //             beats by more than a page or so.
+//   github    list: GET orgs/{org}/credential-authorizations?login=, GET orgs/{org}/personal-
+//             access-tokens?owner[]= (both lists are on by default; one page each, a leaver has
+//             at most two); revoke: DELETE credential-authorizations/{id} or POST
+//             personal-access-tokens/{id}; verify: the one list of that kind again         = 4
+//             all in one window per org (GitHub's primary limit is per token/installation)
 import type { BenchProvider, Leaver } from './workload.ts'
 
 export interface Needed {
@@ -68,6 +73,8 @@ export function callsNeeded(leavers: Leaver[], limitPerSecond: number): Needed[]
       },
     })
   }
+  const h = jobs('github')
+  if (h) out.push({ provider: 'github', jobs: h, byBucket: { org: 4 * h } })
   return out.map((n) => {
     const [bucket, calls] = Object.entries(n.byBucket).sort((a, b) => b[1] - a[1])[0] ?? ['-', 0]
     return { ...n, bucket, calls, seconds: calls / limitPerSecond }

@@ -1,7 +1,8 @@
 // The organisation in the scratch database: an admin, the provider connections (saveConnection),
 // the leavers with their apps and grants (inserted directly with drizzle: 20,000 grants through
-// ingestEvents would take minutes and measure ingestion, not revocation), and one revocation
-// plan per leaver (planRevocation, as the offboarding page makes them).
+// ingestEvents would take minutes and measure ingestion, not revocation; each person with their
+// GitHub login), and one revocation plan per leaver (planRevocation, as the offboarding page makes
+// them).
 import { eq } from 'drizzle-orm'
 import type { Db } from '../../server/db/client.ts'
 import { adminUsers, apps, grants, people } from '../../server/db/schema/index.ts'
@@ -96,6 +97,8 @@ export async function seedDatabase(opts: {
           orgId: org.id,
           email: l.email,
           name: l.name,
+          // What PATCH /api/v1/people/:id or SCIM sets; planRevocation puts it on GitHub jobs.
+          githubLogin: l.githubLogin,
           status: 'leaving' as const,
           departureDate: now.toISOString().slice(0, 10),
           leavingSource: 'manual',

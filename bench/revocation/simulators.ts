@@ -1,12 +1,13 @@
 // The provider simulators of test/simulators served over HTTP on loopback (@hono/node-server),
 // seeded with the leavers' grants, each enforcing one per-tenant request limit; and what they saw
-// afterwards: requests, 429s, successful deletes per grant, grants left.
+// afterwards: requests, rate-limit answers, successful deletes per grant, grants left.
 import { serve, type ServerType } from '@hono/node-server'
+import { createGithubSimulator } from '../../test/simulators/github.ts'
 import { createGoogleSimulator } from '../../test/simulators/google.ts'
 import { createMicrosoftSimulator } from '../../test/simulators/microsoft.ts'
 import { createOktaSimulator } from '../../test/simulators/okta.ts'
 import { createSlackSimulator } from '../../test/simulators/slack.ts'
-import type { BenchProvider, Leaver } from './workload.ts'
+import { GITHUB_KINDS, type BenchProvider, type Leaver } from './workload.ts'
 
 export const ADMIN_EMAIL = 'it-admin@bench.example'
 
@@ -18,15 +19,16 @@ export interface ConnectionInput {
 
 export interface ProviderTally {
   provider: BenchProvider
-  /** Requests the simulator answered, 429s included (token endpoints excluded). */
+  /** Requests the simulator answered, rate-limit answers included (token endpoints excluded). */
   requests: number
-  /** Requests answered 429: over the simulator's limit. */
+  /** Requests answered as over the simulator's limit: 429 (GitHub: 403 with
+   * x-ratelimit-remaining: 0, or Retry-After). */
   rateLimited: number
-  /** The busiest rate-limit bucket's requests that were not 429 (what the limit counted). */
+  /** The busiest rate-limit bucket's requests not rate limited (what the limit counted). */
   counted: number
   /** Which bucket that is (the tenant, or a Slack method). */
   bucket: string
-  /** Requests not answered 429, by bucket. */
+  /** Requests not rate limited, by bucket. */
   byBucket: Record<string, number>
   /** Successful deletes per grant: the largest count, and how many grants had more than one. */
   maxDeletesPerGrant: number
@@ -36,7 +38,7 @@ export interface ProviderTally {
   /** First and last request (ms since epoch) that the limit counted. */
   first: number
   last: number
-  /** Requests of the busiest bucket not answered 429, per second from `first`. */
+  /** Requests of the busiest bucket not rate limited, per second from `first`. */
   perSecond: number[]
 }
 
@@ -52,9 +54,17 @@ interface Seen {
   method: string
   path: string
   status: number
+  /** Answered as over a rate limit: 429, or GitHub's 403 with x-ratelimit-remaining: 0 or
+   * Retry-After (https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api). */
+  limited: boolean
   /** When the simulator answered (ms since epoch). */
   at: number
 }
+
+const isRateLimited = (res: Response) =>
+  res.status === 429 ||
+  (res.status === 403 &&
+    (res.headers.get('x-ratelimit-remaining') === '0' || res.headers.has('retry-after')))
 
 /**
  * A loopback HTTP server whose handler is set once the simulator (which needs its URL) exists;
@@ -75,6 +85,7 @@ async function listen(log: Seen[]): Promise<{
             method: request.method,
             path: decodeURIComponent(new URL(request.url).pathname),
             status: res.status,
+            limited: isRateLimited(res),
             at: Date.now(),
           })
           return res
@@ -120,7 +131,7 @@ function summarise(
     const bucket = bucketOf(r)
     if (bucket === null) continue
     requests++
-    if (r.status === 429) {
+    if (r.limited) {
       rateLimited++
       continue
     }
@@ -131,7 +142,7 @@ function summarise(
   const [bucket, busiest] = Object.entries(byBucket).sort((a, b) => b[1] - a[1])[0] ?? ['-', 0]
   const perSecond: number[] = []
   for (const r of log)
-    if (r.status !== 429 && bucketOf(r) === bucket) {
+    if (!r.limited && bucketOf(r) === bucket) {
       const i = Math.floor((r.at - first) / 1000)
       perSecond[i] = (perSecond[i] ?? 0) + 1
     }
@@ -163,7 +174,7 @@ const deletesOf = (log: Seen[]) =>
 
 /**
  * Start the simulators of `providers`, each limited to `limit` requests per `windowMs` per tenant
- * (Slack: per method, as Slack counts), and seed every leaver's grants.
+ * (Slack: per method, as Slack counts; GitHub: per org), and seed every leaver's grants.
  */
 export async function startSimulators(opts: {
   providers: BenchProvider[]
@@ -334,6 +345,65 @@ export async function startSimulators(opts: {
       // Per method per org, as Slack counts.
       const bucket = (r: Seen) => r.path.slice(r.path.lastIndexOf('/') + 1)
       return summarise('slack', log, bucket, deletes, left)
+    })
+  }
+
+  if (want.has('github')) {
+    const log: Seen[] = []
+    const api = await host(log)
+    const org = 'bench-org'
+    const sim = createGithubSimulator({ baseUrl: api.url })
+    api.handle((r) => sim.app.fetch(r))
+    // GitHub's primary limit, scaled like the others: every /orgs/{org} call counts, and an
+    // exhausted window answers 403 with x-ratelimit-remaining: 0 and x-ratelimit-reset (its docs:
+    // 403 or 429), which the shared sender reads as a rate limit.
+    sim.rateLimit = { ...rateLimit, status: 403 }
+    sim.addOrg(org, { name: 'Bench Org' })
+    // What removes each grant ("METHOD /path"), to count successful removals per grant.
+    const removals = new Set<string>()
+    const present: Array<() => boolean> = []
+    for (const { leaver, grant } of grantsOf('github')) {
+      if (grant.clientId === GITHUB_KINDS[0]) {
+        const c = sim.addCredentialAuthorization(org, {
+          login: leaver.githubLogin,
+          authorized_credential_note: grant.appName,
+          scopes: grant.scopes,
+        })
+        const path = `/orgs/${org}/credential-authorizations/${c.credential_id}`
+        removals.add(`DELETE ${path}`)
+        present.push(() => credentialIds().has(c.credential_id))
+      } else {
+        const p = sim.addFineGrainedToken(org, {
+          owner: leaver.githubLogin,
+          token_name: grant.appName,
+        })
+        const path = `/orgs/${org}/personal-access-tokens/${p.id}`
+        removals.add(`POST ${path}`)
+        present.push(() => patIds().has(p.id))
+      }
+    }
+    let credentials: Set<number> | null = null
+    let pats: Set<number> | null = null
+    const credentialIds = () =>
+      (credentials ??= new Set(sim.credentialAuthorizations(org).map((c) => c.credential_id)))
+    const patIds = () => (pats ??= new Set(sim.fineGrainedTokens(org).map((p) => p.id)))
+    connections.push({
+      provider: 'github',
+      credentials: { org, token: sim.token },
+      baseUrls: sim.baseUrls,
+    })
+    tallies.push(() => {
+      credentials = pats = null
+      const left = present.filter((isPresent) => isPresent()).length
+      // A credential authorization goes by DELETE, a fine-grained PAT by POST {action: 'revoke'}.
+      const deletes = countBy(
+        log
+          .filter((r) => r.status === 204 && removals.has(`${r.method} ${r.path}`))
+          .map((r) => r.path)
+      )
+      // Per org: the simulator keeps one window for every /orgs/{org} call.
+      const bucket = (r: Seen) => (r.path.startsWith('/orgs/') ? 'org' : null)
+      return summarise('github', log, bucket, deletes, left)
     })
   }
 
