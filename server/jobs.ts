@@ -11,6 +11,7 @@ import { runDueDiscovery } from './domain/discover-grants.ts'
 import { drainRevocations, type WorkerDeps } from './domain/revocation-worker.ts'
 import { resolveConnector } from './domain/connections.ts'
 import { pruneRateLimits } from './domain/rate-limit.ts'
+import { pruneFeedEvents } from './domain/prune-feed-events.ts'
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 
@@ -51,6 +52,7 @@ export function startJobs(deps: Deps, intervalMs = 5_000) {
       if (now.getTime() - lastPrune >= PRUNE_INTERVAL_MS) {
         lastPrune = now.getTime()
         await pruneRateLimits(deps.db, now)
+        await pruneFeedEvents(deps.db, now)
       }
       // Drain the revocation queue, several jobs at once (leases keep other processes off them).
       await drainRevocations(worker)

@@ -30,6 +30,12 @@ export const SET_ALGORITHMS = [
 /** Clock skew allowed for exp, nbf and a future iat. */
 export const SET_CLOCK_TOLERANCE_SECONDS = 300
 
+/**
+ * How old a SET may be. Transmitters retry for a while, so the window is long; but the ids of
+ * received SETs are kept only this long (pruneFeedEvents), so an older SET could be a replay.
+ */
+export const SET_MAX_AGE_SECONDS = 30 * 86_400
+
 export const SetClaims = z.looseObject({
   iss: z.string(),
   jti: z.string().min(1).max(256),
@@ -92,9 +98,15 @@ export async function verifySecurityEventToken(
       claims.error.issues.map((i) => `${i.path.join('.') || 'SET'}: ${i.message}`).join('; ')
     )
   // jose checks a future iat only with maxTokenAge; SETs may be retried for a long time, so the
-  // age is not limited (jti stops replays), but a SET from the future is refused.
+  // age may be up to SET_MAX_AGE_SECONDS (jti stops replays within it); a SET from the future is
+  // refused.
   if (claims.data.iat > now.getTime() / 1000 + SET_CLOCK_TOLERANCE_SECONDS)
     return fail('invalid_request', 'iat is in the future')
+  if (claims.data.iat < now.getTime() / 1000 - SET_MAX_AGE_SECONDS)
+    return fail(
+      'invalid_request',
+      `iat is more than ${SET_MAX_AGE_SECONDS / 86_400} days ago: the event is too old to apply`
+    )
   return { ok: true, claims: claims.data }
 }
 

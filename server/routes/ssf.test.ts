@@ -286,6 +286,14 @@ describe.each(TEST_DB_KINDS)('Shared Signals receiver on %s', (kind) => {
     )
     const skewed = accountDisabled(claims({ iat: now() + 60 }), emailSubject('x6@acme.example'))
     expect((await push(await idp.sign(skewed))).status).toBe(202)
+    // Older than the ids of received SETs are kept: it could be a replay, so it is refused.
+    const stale = accountDisabled(
+      claims({ iat: now() - 31 * 86_400 }),
+      emailSubject('x6@acme.example')
+    )
+    expect(await expectRefused(await push(await idp.sign(stale)), 'invalid_request')).toMatch(
+      /too old/
+    )
   })
 
   it.each([
