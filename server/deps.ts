@@ -15,6 +15,8 @@ export interface Limits {
   loginAttemptsPer15Min: number
   /** Largest accepted request body for event batches, in bytes. */
   maxBatchBytes: number
+  /** Deliveries per organisation per minute on each push feed (HR webhook, Shared Signals). */
+  feedDeliveriesPerMinute: number
 }
 
 export interface Deps {
@@ -38,6 +40,7 @@ export const DEFAULT_LIMITS: Limits = {
   ingestPerDevicePerMinute: 120,
   loginAttemptsPer15Min: 10,
   maxBatchBytes: 2 * 1024 * 1024,
+  feedDeliveriesPerMinute: 600,
 }
 
 export function createJsonLogger(stream: NodeJS.WritableStream = process.stderr): Logger {

@@ -10,6 +10,7 @@ import {
   type HrAuthErrorCode,
 } from '../domain/hr-events.ts'
 import { apiError } from '../middleware/errors.ts'
+import { limitFeed } from '../middleware/limit-feed.ts'
 import { describeZodError } from '../middleware/validate.ts'
 
 const MAX_BYTES = 64 * 1024
@@ -26,6 +27,12 @@ const AUTH_STATUS: Record<HrAuthErrorCode, 400 | 401 | 403> = {
 
 export const hrWebhook = new Hono<AppEnv>().post(
   '/',
+  limitFeed(
+    'hr',
+    (c) => c.req.header('x-consentry-org'),
+    (c, seconds) =>
+      apiError(c, 429, 'rate_limited', `Too many HR deliveries: retry in ${seconds} s`)
+  ),
   bodyLimit({
     maxSize: MAX_BYTES,
     onError: (c) =>

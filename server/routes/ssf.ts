@@ -8,6 +8,7 @@ import type { AppEnv } from '../app-env.ts'
 import type { Deps } from '../deps.ts'
 import { receiveSecurityEvent } from '../domain/security-events.ts'
 import { createSsfKeySets, type SsfKeySets } from '../domain/ssf-key-sets.ts'
+import { limitFeed } from '../middleware/limit-feed.ts'
 
 const MAX_BYTES = 64 * 1024
 
@@ -21,6 +22,13 @@ function keySetsOf(deps: Deps): SsfKeySets {
 
 export const ssfReceiver = new Hono<AppEnv>().post(
   '/:orgId',
+  // RFC 8935 has no rate-limit error: 429 with Retry-After, as HTTP gives it; transmitters retry.
+  limitFeed(
+    'ssf',
+    (c) => c.req.param('orgId'),
+    (c, seconds) =>
+      c.json({ err: 'rate_limited', description: `Too many SETs: retry in ${seconds} s` }, 429)
+  ),
   bodyLimit({
     maxSize: MAX_BYTES,
     onError: (c) =>
