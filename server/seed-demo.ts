@@ -1,13 +1,13 @@
 // `npm run seed:demo`: fills the first organisation with a living inventory (hundreds of people,
 // dozens of AI apps from the catalog, thousands of grants over six months) through the same
 // ingestion path devices use. Run it while the server is stopped (PGlite has one owner).
-import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { hashPassword } from './domain/secrets.ts'
 import { AI_TOOLS } from '../shared/catalog/ai-tools.ts'
 import type { DeviceEventInput } from '../shared/api/events.ts'
-import { createDb, type Db } from './db/client.ts'
+import type { Db } from './db/client.ts'
+import { openConfiguredDb } from './open-configured-db.ts'
 import { ensureFirstOrganisation } from './domain/organisations.ts'
 import { createEnrollmentToken, enrollDevice, type DeviceIdentity } from './domain/enrollment.ts'
 import { ingestEvents } from './domain/ingest-events.ts'
@@ -366,13 +366,7 @@ export function printDemoLogins(result: Awaited<ReturnType<typeof seedDemo>>) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const env = parseEnv(process.env)
   const dataDir = resolve(env.DATA_DIR)
-  const database = env.DATABASE_URL
-    ? await createDb({ kind: 'postgres', url: env.DATABASE_URL })
-    : await createDb({
-        kind: 'pglite',
-        dataDir: (mkdirSync(dataDir, { recursive: true }), dataDir),
-      })
-  await database.migrate()
+  const database = await openConfiguredDb()
   const secretBox = createSecretBox(
     loadSecretKey({ secretKey: env.CONSENTRY_SECRET_KEY, dataDir, embedded: !env.DATABASE_URL })
   )

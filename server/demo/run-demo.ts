@@ -1,11 +1,10 @@
 // `npm run demo`: the demo in one process. Seeds the database if it has no demo yet, serves the
 // five provider simulators on 127.0.0.1 (holding the leavers' live grants, accepting the saved
 // credentials), then starts the server exactly as `npm start` does (server/main.ts).
-import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
-import { createDb } from '../db/client.ts'
+import { openConfiguredDb } from '../open-configured-db.ts'
 import { adminUsers } from '../db/schema/index.ts'
 import { listConnections, saveConnection } from '../domain/connections.ts'
 import { ensureFirstOrganisation } from '../domain/organisations.ts'
@@ -43,10 +42,7 @@ try {
 }
 
 const dataDir = resolve(env.DATA_DIR)
-const database = env.DATABASE_URL
-  ? await createDb({ kind: 'postgres', url: env.DATABASE_URL })
-  : await createDb({ kind: 'pglite', dataDir: (mkdirSync(dataDir, { recursive: true }), dataDir) })
-await database.migrate()
+const database = await openConfiguredDb()
 const { db } = database
 const secretBox = createSecretBox(
   loadSecretKey({ secretKey: env.CONSENTRY_SECRET_KEY, dataDir, embedded: !env.DATABASE_URL })
