@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import type { AdminRole } from '../../shared/api/admin.ts'
 import { adminSessions, adminUsers, organisations } from '../db/schema/index.ts'
 import type { Db } from '../db/client.ts'
-import { appendAudit } from './audit-chain.ts'
+import { appendAudit, auditByAdmin } from './audit-chain.ts'
 import {
   createToken,
   DUMMY_PASSWORD_HASH,
@@ -191,19 +191,15 @@ export async function createAdmin(
       })
       .returning({ id: adminUsers.id })
     if (!row) throw new Error('admin insert returned nothing')
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'admin.created',
-          subjectType: 'admin',
-          subjectId: row.id,
-          data: { email, role: input.role },
-        },
-      ],
+      actor,
+      {
+        action: 'admin.created',
+        subjectType: 'admin',
+        subjectId: row.id,
+        data: { email, role: input.role },
+      },
       now
     )
     return { ok: true, id: row.id } as const
@@ -268,19 +264,10 @@ export async function updateAdmin(
       .where(eq(adminUsers.id, id))
     // A disabled admin's sessions end now.
     if (input.disabled) await tx.delete(adminSessions).where(eq(adminSessions.adminId, id))
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'admin.updated',
-          subjectType: 'admin',
-          subjectId: id,
-          data: { ...input },
-        },
-      ],
+      actor,
+      { action: 'admin.updated', subjectType: 'admin', subjectId: id, data: { ...input } },
       now
     )
     return { ok: true } as const

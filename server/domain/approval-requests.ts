@@ -5,7 +5,7 @@ import { classifyConsent } from '../../shared/consent/classify-consent.ts'
 import { AI_TOOLS } from '../../shared/catalog/ai-tools.ts'
 import { adminUsers, appPolicies, approvalRequests, apps, people } from '../db/schema/index.ts'
 import type { Db } from '../db/client.ts'
-import { appendAudit } from './audit-chain.ts'
+import { appendAudit, auditByAdmin } from './audit-chain.ts'
 import { sanctionAppIn } from './apps.ts'
 import type { Actor } from './enrollment.ts'
 
@@ -209,19 +209,15 @@ export async function denyRequest(
         .where(and(eq(approvalRequests.id, id), eq(approvalRequests.orgId, actor.orgId)))
       return { ok: false, reason: exists ? 'already_decided' : 'not_found' } as const
     }
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'approval.denied',
-          subjectType: 'approval_request',
-          subjectId: id,
-          data: { reason },
-        },
-      ],
+      actor,
+      {
+        action: 'approval.denied',
+        subjectType: 'approval_request',
+        subjectId: id,
+        data: { reason },
+      },
       now
     )
     return { ok: true } as const

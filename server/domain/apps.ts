@@ -2,7 +2,7 @@
 import { and, eq, isNotNull, isNull, lt } from 'drizzle-orm'
 import { apps } from '../db/schema/index.ts'
 import type { Db, Transaction } from '../db/client.ts'
-import { appendAudit } from './audit-chain.ts'
+import { appendAudit, auditByAdmin } from './audit-chain.ts'
 import type { Actor } from './enrollment.ts'
 import { enqueueAlert } from './webhooks.ts'
 
@@ -32,19 +32,15 @@ export async function sanctionAppIn(
     .where(and(eq(apps.id, appId), eq(apps.orgId, actor.orgId)))
     .returning({ id: apps.id })
   if (!row) return false
-  await appendAudit(
+  await auditByAdmin(
     tx,
-    actor.orgId,
-    [
-      {
-        actorType: 'admin',
-        actorId: actor.adminId,
-        action: input.sanctioned ? 'app.sanctioned' : 'app.unsanctioned',
-        subjectType: 'app',
-        subjectId: appId,
-        data: { ...input },
-      },
-    ],
+    actor,
+    {
+      action: input.sanctioned ? 'app.sanctioned' : 'app.unsanctioned',
+      subjectType: 'app',
+      subjectId: appId,
+      data: { ...input },
+    },
     now
   )
   return true

@@ -158,3 +158,23 @@ export async function verifyAuditChain(db: Db, orgId: string): Promise<VerifyRes
 }
 
 export { rowToEntry as auditRowToEntry }
+
+/** An admin's action on one subject, appended inside the caller's transaction. */
+export function auditByAdmin(
+  tx: Transaction,
+  actor: { orgId: string; adminId: string | null },
+  entry: {
+    action: string
+    subjectType: string
+    subjectId: string | null
+    data?: Record<string, unknown>
+  },
+  now: Date
+): Promise<AuditEntry[]> {
+  return appendAudit(
+    tx,
+    actor.orgId,
+    [{ actorType: 'admin', actorId: actor.adminId, ...entry }],
+    now
+  )
+}

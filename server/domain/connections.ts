@@ -5,7 +5,7 @@ import { providerConnections } from '../db/schema/index.ts'
 import type { Db } from '../db/client.ts'
 import { PROVIDER_REGISTRY } from '../providers/index.ts'
 import type { ProviderConnector, ProviderId } from '../providers/types.ts'
-import { appendAudit } from './audit-chain.ts'
+import { auditByAdmin } from './audit-chain.ts'
 import type { Actor } from './enrollment.ts'
 import type { SecretBox } from './secret-box.ts'
 import type { ResolvedConnector } from './revocation-worker.ts'
@@ -49,19 +49,15 @@ export async function saveConnection(
         target: [providerConnections.orgId, providerConnections.provider],
         set: values,
       })
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'connection.saved',
-          subjectType: 'connection',
-          subjectId: input.provider,
-          data: { provider: input.provider, baseUrls: input.baseUrls ?? {} },
-        },
-      ],
+      actor,
+      {
+        action: 'connection.saved',
+        subjectType: 'connection',
+        subjectId: input.provider,
+        data: { provider: input.provider, baseUrls: input.baseUrls ?? {} },
+      },
       now
     )
   })
@@ -131,19 +127,15 @@ export async function testConnection(
       .where(
         and(eq(providerConnections.orgId, actor.orgId), eq(providerConnections.provider, provider))
       )
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'connection.tested',
-          subjectType: 'connection',
-          subjectId: provider,
-          data: { ok, message: message.slice(0, 500) },
-        },
-      ],
+      actor,
+      {
+        action: 'connection.tested',
+        subjectType: 'connection',
+        subjectId: provider,
+        data: { ok, message: message.slice(0, 500) },
+      },
       ctx.clock()
     )
   })

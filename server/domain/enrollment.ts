@@ -2,7 +2,7 @@
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm'
 import { devices, enrollmentTokens, organisations, people } from '../db/schema/index.ts'
 import type { Db, Tx } from '../db/client.ts'
-import { appendAudit } from './audit-chain.ts'
+import { appendAudit, auditByAdmin } from './audit-chain.ts'
 import { createToken, hashToken } from './secrets.ts'
 
 export interface Actor {
@@ -31,19 +31,15 @@ export async function createEnrollmentToken(
       })
       .returning({ id: enrollmentTokens.id })
     if (!row) throw new Error('enrollment token insert returned nothing')
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'enrollment_token.created',
-          subjectType: 'enrollment_token',
-          subjectId: row.id,
-          data: { label: input.label, expiresAt: expiresAt.toISOString() },
-        },
-      ],
+      actor,
+      {
+        action: 'enrollment_token.created',
+        subjectType: 'enrollment_token',
+        subjectId: row.id,
+        data: { label: input.label, expiresAt: expiresAt.toISOString() },
+      },
       now
     )
     return { id: row.id, token, label: input.label, expiresAt }
@@ -84,18 +80,10 @@ export async function revokeEnrollmentToken(
       )
       .returning({ id: enrollmentTokens.id })
     if (!row) return false
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'enrollment_token.revoked',
-          subjectType: 'enrollment_token',
-          subjectId: id,
-        },
-      ],
+      actor,
+      { action: 'enrollment_token.revoked', subjectType: 'enrollment_token', subjectId: id },
       now
     )
     return true
@@ -248,18 +236,10 @@ export async function revokeDevice(db: Db, actor: Actor, id: string, now: Date):
       .where(and(eq(devices.id, id), eq(devices.orgId, actor.orgId), isNull(devices.revokedAt)))
       .returning({ id: devices.id })
     if (!row) return false
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'device.revoked',
-          subjectType: 'device',
-          subjectId: id,
-        },
-      ],
+      actor,
+      { action: 'device.revoked', subjectType: 'device', subjectId: id },
       now
     )
     return true

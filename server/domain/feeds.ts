@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { and, desc, eq, isNull } from 'drizzle-orm'
 import { feedSettings, scimTokens } from '../db/schema/index.ts'
 import type { Db } from '../db/client.ts'
-import { appendAudit } from './audit-chain.ts'
+import { auditByAdmin } from './audit-chain.ts'
 import type { Actor } from './enrollment.ts'
 import type { SecretBox } from './secret-box.ts'
 import { createToken, hashToken } from './secrets.ts'
@@ -17,19 +17,15 @@ export async function createScimToken(db: Db, actor: Actor, label: string, now: 
       .values({ orgId: actor.orgId, tokenHash: hashToken(token), label, createdAt: now })
       .returning({ id: scimTokens.id })
     if (!row) throw new Error('scim token insert returned nothing')
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'scim_token.created',
-          subjectType: 'scim_token',
-          subjectId: row.id,
-          data: { label },
-        },
-      ],
+      actor,
+      {
+        action: 'scim_token.created',
+        subjectType: 'scim_token',
+        subjectId: row.id,
+        data: { label },
+      },
       now
     )
     return { id: row.id, token, label }
@@ -64,18 +60,10 @@ export async function revokeScimToken(
       )
       .returning({ id: scimTokens.id })
     if (!row) return false
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'scim_token.revoked',
-          subjectType: 'scim_token',
-          subjectId: id,
-        },
-      ],
+      actor,
+      { action: 'scim_token.revoked', subjectType: 'scim_token', subjectId: id },
       now
     )
     return true
@@ -110,18 +98,10 @@ export async function rotateHrSecret(
         target: feedSettings.orgId,
         set: { hrSecretCiphertext: box.seal(secret), updatedAt: now },
       })
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'hr_webhook.secret_rotated',
-          subjectType: 'org',
-          subjectId: actor.orgId,
-        },
-      ],
+      actor,
+      { action: 'hr_webhook.secret_rotated', subjectType: 'org', subjectId: actor.orgId },
       now
     )
   })
@@ -153,19 +133,15 @@ export async function setSsfConfig(
       .insert(feedSettings)
       .values({ orgId: actor.orgId, ...values })
       .onConflictDoUpdate({ target: feedSettings.orgId, set: values })
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'ssf.configured',
-          subjectType: 'org',
-          subjectId: actor.orgId,
-          data: { issuer: config.issuer, audience: config.audience, jwksUrl: config.jwksUrl },
-        },
-      ],
+      actor,
+      {
+        action: 'ssf.configured',
+        subjectType: 'org',
+        subjectId: actor.orgId,
+        data: { issuer: config.issuer, audience: config.audience, jwksUrl: config.jwksUrl },
+      },
       now
     )
   })

@@ -5,7 +5,7 @@ import { DEFAULT_RISK_POLICY, type Policy, type RiskPolicy } from '../../shared/
 import type { PolicyAction } from '../../shared/api/events.ts'
 import { appPolicies, apps, riskPolicies } from '../db/schema/index.ts'
 import type { Db } from '../db/client.ts'
-import { appendAudit, canonicalJson } from './audit-chain.ts'
+import { auditByAdmin, canonicalJson } from './audit-chain.ts'
 import type { Actor } from './enrollment.ts'
 
 /**
@@ -77,19 +77,10 @@ export async function setRiskPolicy(
           set: { action, updatedAt: now },
         })
     }
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'policy.risk_changed',
-          subjectType: 'policy',
-          subjectId: null,
-          data: { byRisk },
-        },
-      ],
+      actor,
+      { action: 'policy.risk_changed', subjectType: 'policy', subjectId: null, data: { byRisk } },
       now
     )
   })
@@ -128,19 +119,10 @@ export async function setAppPolicy(
           set: { action, updatedAt: now },
         })
     }
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'policy.app_changed',
-          subjectType: 'app',
-          subjectId: appId,
-          data: { action },
-        },
-      ],
+      actor,
+      { action: 'policy.app_changed', subjectType: 'app', subjectId: appId, data: { action } },
       now
     )
     return true

@@ -11,7 +11,7 @@ import {
   revocationPlans,
 } from '../db/schema/index.ts'
 import type { Db } from '../db/client.ts'
-import { appendAudit } from './audit-chain.ts'
+import { appendAudit, auditByAdmin } from './audit-chain.ts'
 /** An admin, or the scheduler (adminId null) acting on the organisation's offboarding mode. */
 export interface PlanActor {
   orgId: string
@@ -259,19 +259,15 @@ export async function retryFailed(
           )
         )
     if (rows.length)
-      await appendAudit(
+      await auditByAdmin(
         tx,
-        actor.orgId,
-        [
-          {
-            actorType: 'admin',
-            actorId: actor.adminId,
-            action: 'revocation.retried',
-            subjectType: 'revocation_plan',
-            subjectId: planId,
-            data: { jobs: rows.length },
-          },
-        ],
+        actor,
+        {
+          action: 'revocation.retried',
+          subjectType: 'revocation_plan',
+          subjectId: planId,
+          data: { jobs: rows.length },
+        },
         now
       )
     return rows.length

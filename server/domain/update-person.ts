@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm'
 import type { UpdatePerson } from '../../shared/api/people.ts'
 import { people } from '../db/schema/index.ts'
 import type { Db } from '../db/client.ts'
-import { appendAudit } from './audit-chain.ts'
+import { auditByAdmin } from './audit-chain.ts'
 import type { Actor } from './enrollment.ts'
 
 /** The updated person, or null when the organisation has no such person. */
@@ -28,19 +28,15 @@ export async function updatePerson(
       .where(and(eq(people.orgId, actor.orgId), eq(people.id, personId)))
       .returning()
     if (!person) return null
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'person.updated',
-          subjectType: 'person',
-          subjectId: personId,
-          data: { githubLogin: { from: before.githubLogin, to: patch.githubLogin } },
-        },
-      ],
+      actor,
+      {
+        action: 'person.updated',
+        subjectType: 'person',
+        subjectId: personId,
+        data: { githubLogin: { from: before.githubLogin, to: patch.githubLogin } },
+      },
       now
     )
     return person

@@ -5,7 +5,7 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm'
 import { webhookDeliveries, webhooks } from '../db/schema/index.ts'
 import type { Db, Tx } from '../db/client.ts'
 import type { Logger } from '../deps.ts'
-import { appendAudit } from './audit-chain.ts'
+import { auditByAdmin } from './audit-chain.ts'
 import type { Actor } from './enrollment.ts'
 import type { SecretBox } from './secret-box.ts'
 
@@ -35,19 +35,15 @@ export async function createWebhook(
       })
       .returning({ id: webhooks.id })
     if (!row) throw new Error('webhook insert returned nothing')
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'webhook.created',
-          subjectType: 'webhook',
-          subjectId: row.id,
-          data: { url: input.url, format: input.format, events: input.events },
-        },
-      ],
+      actor,
+      {
+        action: 'webhook.created',
+        subjectType: 'webhook',
+        subjectId: row.id,
+        data: { url: input.url, format: input.format, events: input.events },
+      },
       now
     )
     return { id: row.id, secret }
@@ -67,18 +63,10 @@ export async function disableWebhook(
       .where(and(eq(webhooks.id, id), eq(webhooks.orgId, actor.orgId), isNull(webhooks.disabledAt)))
       .returning({ id: webhooks.id })
     if (!row) return false
-    await appendAudit(
+    await auditByAdmin(
       tx,
-      actor.orgId,
-      [
-        {
-          actorType: 'admin',
-          actorId: actor.adminId,
-          action: 'webhook.disabled',
-          subjectType: 'webhook',
-          subjectId: id,
-        },
-      ],
+      actor,
+      { action: 'webhook.disabled', subjectType: 'webhook', subjectId: id },
       now
     )
     return true
