@@ -85,6 +85,14 @@ function redirectHostOf(appName: string): string {
   return host
 }
 
+const COLLEAGUES = ['ines.costa@acme.example', 'omar.haddad@acme.example']
+const DROPPED = {
+  provider: 'google' as const,
+  clientId: '740099-perplexity.apps.googleusercontent.com',
+  appName: 'Perplexity',
+  scopes: ['https://www.googleapis.com/auth/gmail.readonly'],
+}
+
 let admin: AdminServer
 let sims: RunningDemoSimulators
 let org: OrgFixture
@@ -185,6 +193,31 @@ beforeAll(async () => {
   expect(sent.status).toBe(200)
   expect(((await sent.json()) as { accepted: unknown[] }).accepted).toHaveLength(GRANTS.length)
   for (const g of GRANTS) sims.addGrant({ ...g, email: LEAVER, githubLogin: GITHUB_LOGIN })
+  // Two colleagues who stay use an app the organisation decides to drop for everyone.
+  for (const email of COLLEAGUES) {
+    const colleague = await org.enrollDevice(email)
+    const reported = await colleague.send([
+      {
+        id: randomUUID(),
+        type: 'consent',
+        occurredAt: new Date(Date.now() - 7 * 86_400_000).toISOString(),
+        flowId: randomUUID(),
+        outcome: 'granted',
+        request: {
+          provider: DROPPED.provider,
+          kind: 'consent',
+          host: HOSTS.google,
+          clientId: DROPPED.clientId,
+          redirectHost: redirectHostOf(DROPPED.appName),
+          scopes: DROPPED.scopes,
+          loginHint: email,
+          offlineAccess: true,
+        },
+      },
+    ])
+    expect(((await reported.json()) as { accepted: unknown[] }).accepted).toHaveLength(1)
+    sims.addGrant({ ...DROPPED, email, githubLogin: null })
+  }
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -397,6 +430,44 @@ describe('offboarding workspace end to end', { timeout: 180_000 }, () => {
     await shot('11-evidence', printable)
     await printable.pdf({ path: join(shots, 'evidence.pdf'), format: 'A4' })
     await printable.close()
+    expect(cspErrors).toEqual([])
+  })
+
+  it('revokes an app for everyone from its page, approved by a second admin on the Revocations page', async () => {
+    const { items } = (await (await org.owner.request('GET', '/api/v1/apps')).json()) as {
+      items: Array<{ id: string; clientId: string }>
+    }
+    const appId = items.find((a) => a.clientId === DROPPED.clientId)!.id
+    await page.goto(`${admin.baseUrl}/apps/${appId}`)
+    await page.getByRole('button', { name: 'Revoke for everyone' }).click()
+    const dialog = page.getByRole('dialog')
+    await expectText(dialog, /2 grants?/)
+    await dialog.getByRole('button', { name: 'Approve' }).click()
+    await expectText(dialog, 'A second admin must approve this plan')
+    await shot('12-revoke-for-everyone')
+    await dialog.getByRole('button', { name: 'Close' }).click()
+
+    const second = await newPage()
+    await login(second, approver.email)
+    await second
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Revocations' })
+      .click()
+    const row = second.getByRole('row', { name: /Every grant of an app/ })
+    await row.getByRole('button', { name: 'Approve' }).click()
+    await expect
+      .poll(
+        async () => {
+          await second.getByRole('button', { name: 'Refresh' }).click()
+          return (await row.textContent()) ?? ''
+        },
+        { timeout: 60_000, interval: 1000 }
+      )
+      .toContain('2 verified')
+    await shot('13-app-revoked-for-everyone', second)
+    for (const email of COLLEAGUES)
+      expect(sims.hasGrant({ ...DROPPED, email, githubLogin: null }), email).toBe(false)
+    await second.context().close()
     expect(cspErrors).toEqual([])
   })
 })

@@ -92,9 +92,11 @@ describe('Revocations page', () => {
             planId: APP_PLAN,
             planScope: 'app',
             planSubjectId: APP,
-            personId: null,
+            // The server names the grant's person on an app's plan too: the link is the app's.
+            personId: 'p-colleague',
             state: 'running',
           }),
+          job(3, { planScope: 'selection', planSubjectId: null, personId: 'p-3' }),
         ],
         nextCursor: null,
       },
@@ -108,7 +110,7 @@ describe('Revocations page', () => {
     const hrefs = [...view.container.querySelectorAll('table[aria-label="Revocation jobs"] a')].map(
       (a) => a.getAttribute('href')
     )
-    expect(hrefs).toEqual([`/leavers/${PERSON}`, `/apps/${APP}`])
+    expect(hrefs).toEqual([`/leavers/${PERSON}`, `/apps/${APP}`, '/people/p-3'])
     // Plans with their counts per state.
     expect(text).toContain('3 verified')
     expect(text).toContain('1 dead')

@@ -65,8 +65,9 @@ const COLUMNS: Column<RevocationJobRow>[] = [
     key: 'open',
     header: <span class="sr-only">Open</span>,
     align: 'right',
+    // A leaver's plan opens their case, an app's plan the app, a selection the person.
     render: (j) =>
-      j.personId ? (
+      j.planScope === 'leaver' && j.personId ? (
         <Link
           class="btn btn-sm btn-ghost"
           href={`/leavers/${j.personId}`}
@@ -81,6 +82,14 @@ const COLUMNS: Column<RevocationJobRow>[] = [
           aria-label={`Open ${j.appName ?? j.clientId}`}
         >
           App
+        </Link>
+      ) : j.personId ? (
+        <Link
+          class="btn btn-sm btn-ghost"
+          href={`/people/${j.personId}`}
+          aria-label={`Open ${j.userEmail}`}
+        >
+          Person
         </Link>
       ) : null,
   },
