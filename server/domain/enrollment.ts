@@ -4,6 +4,7 @@ import { devices, enrollmentTokens, organisations, people } from '../db/schema/i
 import type { Db, Tx } from '../db/client.ts'
 import { appendAudit, auditByAdmin } from './audit-chain.ts'
 import { createToken, hashToken } from './secrets.ts'
+import { stampOnce } from './stamp-once.ts'
 
 export interface Actor {
   orgId: string
@@ -61,33 +62,26 @@ export async function listEnrollmentTokens(db: Db, orgId: string) {
     .orderBy(desc(enrollmentTokens.createdAt))
 }
 
-export async function revokeEnrollmentToken(
+export function revokeEnrollmentToken(
   db: Db,
   actor: Actor,
   id: string,
   now: Date
 ): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(enrollmentTokens)
-      .set({ revokedAt: now })
-      .where(
-        and(
-          eq(enrollmentTokens.id, id),
-          eq(enrollmentTokens.orgId, actor.orgId),
-          isNull(enrollmentTokens.revokedAt)
-        )
-      )
-      .returning({ id: enrollmentTokens.id })
-    if (!row) return false
-    await auditByAdmin(
-      tx,
-      actor,
-      { action: 'enrollment_token.revoked', subjectType: 'enrollment_token', subjectId: id },
-      now
-    )
-    return true
-  })
+  return stampOnce(
+    db,
+    actor,
+    {
+      table: enrollmentTokens,
+      id: enrollmentTokens.id,
+      orgId: enrollmentTokens.orgId,
+      stamp: enrollmentTokens.revokedAt,
+      set: { revokedAt: now },
+    },
+    id,
+    { action: 'enrollment_token.revoked', subjectType: 'enrollment_token' },
+    now
+  )
 }
 
 /** Find or create the person with this email (lower case) in the organisation. */
@@ -228,20 +222,19 @@ export async function listDevices(db: Db, orgId: string) {
     .orderBy(desc(devices.enrolledAt))
 }
 
-export async function revokeDevice(db: Db, actor: Actor, id: string, now: Date): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(devices)
-      .set({ revokedAt: now })
-      .where(and(eq(devices.id, id), eq(devices.orgId, actor.orgId), isNull(devices.revokedAt)))
-      .returning({ id: devices.id })
-    if (!row) return false
-    await auditByAdmin(
-      tx,
-      actor,
-      { action: 'device.revoked', subjectType: 'device', subjectId: id },
-      now
-    )
-    return true
-  })
+export function revokeDevice(db: Db, actor: Actor, id: string, now: Date): Promise<boolean> {
+  return stampOnce(
+    db,
+    actor,
+    {
+      table: devices,
+      id: devices.id,
+      orgId: devices.orgId,
+      stamp: devices.revokedAt,
+      set: { revokedAt: now },
+    },
+    id,
+    { action: 'device.revoked', subjectType: 'device' },
+    now
+  )
 }

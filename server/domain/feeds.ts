@@ -8,6 +8,7 @@ import { auditByAdmin } from './audit-chain.ts'
 import type { Actor } from './enrollment.ts'
 import type { SecretBox } from './secret-box.ts'
 import { createToken, hashToken } from './secrets.ts'
+import { stampOnce } from './stamp-once.ts'
 
 export async function createScimToken(db: Db, actor: Actor, label: string, now: Date) {
   const token = createToken('cscim')
@@ -45,29 +46,21 @@ export function listScimTokens(db: Db, orgId: string) {
     .orderBy(desc(scimTokens.createdAt))
 }
 
-export async function revokeScimToken(
-  db: Db,
-  actor: Actor,
-  id: string,
-  now: Date
-): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(scimTokens)
-      .set({ revokedAt: now })
-      .where(
-        and(eq(scimTokens.id, id), eq(scimTokens.orgId, actor.orgId), isNull(scimTokens.revokedAt))
-      )
-      .returning({ id: scimTokens.id })
-    if (!row) return false
-    await auditByAdmin(
-      tx,
-      actor,
-      { action: 'scim_token.revoked', subjectType: 'scim_token', subjectId: id },
-      now
-    )
-    return true
-  })
+export function revokeScimToken(db: Db, actor: Actor, id: string, now: Date): Promise<boolean> {
+  return stampOnce(
+    db,
+    actor,
+    {
+      table: scimTokens,
+      id: scimTokens.id,
+      orgId: scimTokens.orgId,
+      stamp: scimTokens.revokedAt,
+      set: { revokedAt: now },
+    },
+    id,
+    { action: 'scim_token.revoked', subjectType: 'scim_token' },
+    now
+  )
 }
 
 /** The organisation a SCIM bearer token belongs to, or null (unknown or revoked). */

@@ -11,6 +11,7 @@ import type { SecretBox } from './secret-box.ts'
 
 export { ALERT_EVENTS, type AlertEvent } from '../../shared/api/governance.ts'
 import type { AlertEvent } from '../../shared/api/governance.ts'
+import { stampOnce } from './stamp-once.ts'
 export const MAX_ATTEMPTS = 8
 const LEASE_MS = 60_000
 
@@ -50,27 +51,21 @@ export async function createWebhook(
   })
 }
 
-export async function disableWebhook(
-  db: Db,
-  actor: Actor,
-  id: string,
-  now: Date
-): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(webhooks)
-      .set({ disabledAt: now })
-      .where(and(eq(webhooks.id, id), eq(webhooks.orgId, actor.orgId), isNull(webhooks.disabledAt)))
-      .returning({ id: webhooks.id })
-    if (!row) return false
-    await auditByAdmin(
-      tx,
-      actor,
-      { action: 'webhook.disabled', subjectType: 'webhook', subjectId: id },
-      now
-    )
-    return true
-  })
+export function disableWebhook(db: Db, actor: Actor, id: string, now: Date): Promise<boolean> {
+  return stampOnce(
+    db,
+    actor,
+    {
+      table: webhooks,
+      id: webhooks.id,
+      orgId: webhooks.orgId,
+      stamp: webhooks.disabledAt,
+      set: { disabledAt: now },
+    },
+    id,
+    { action: 'webhook.disabled', subjectType: 'webhook' },
+    now
+  )
 }
 
 export function listWebhooks(db: Db, orgId: string) {
