@@ -44,7 +44,12 @@ const Settings = z
 
 const JobsQuery = z
   .object({
-    state: z.enum(jobState.enumValues).optional(),
+    /** One state, or several separated by commas (failed,dead: every failed revocation). */
+    state: z
+      .string()
+      .transform((v) => v.split(','))
+      .pipe(z.array(z.enum(jobState.enumValues)).min(1).max(jobState.enumValues.length))
+      .optional(),
     provider: z.enum(PROVIDER_IDS).optional(),
     planId: z.uuid().optional(),
     cursor: z.string().max(200).optional(),

@@ -18,6 +18,13 @@ describe('revocations filter in the URL', () => {
     })
   })
 
+  it('keeps "failed or given up" (the overview links there) and asks the API for both states', () => {
+    const filter = parseRevocationsFilter('?state=failed%2Cdead')
+    expect(filter.state).toBe('failed,dead')
+    expect(toRevocationsApiQuery(filter)).toMatchObject({ state: 'failed,dead' })
+    expect(parseRevocationsFilter('?state=failed,verified').state).toBe('')
+  })
+
   it('drops anything unknown or hostile', () => {
     expect(
       parseRevocationsFilter('?state=exploded&provider=atlassian&planId=%3Cscript%3E')

@@ -3,8 +3,11 @@ import type { Query } from './api.ts'
 import type { ConnectionProvider, JobState } from './api-types.ts'
 import { CONNECTION_PROVIDERS, JOB_STATES } from './api-types.ts'
 
+/** Every revocation that did not go through: failed (will retry) or dead (gave up). */
+export const FAILED_STATES = 'failed,dead'
+
 export interface RevocationsFilter {
-  state: JobState | ''
+  state: JobState | typeof FAILED_STATES | ''
   provider: ConnectionProvider | ''
   planId: string
 }
@@ -20,7 +23,12 @@ export function parseRevocationsFilter(search: string | URLSearchParams): Revoca
   const provider = params.get('provider') ?? ''
   const planId = params.get('planId') ?? ''
   return {
-    state: (JOB_STATES as readonly string[]).includes(state) ? (state as JobState) : '',
+    state:
+      state === FAILED_STATES
+        ? FAILED_STATES
+        : (JOB_STATES as readonly string[]).includes(state)
+          ? (state as JobState)
+          : '',
     provider: (CONNECTION_PROVIDERS as readonly string[]).includes(provider)
       ? (provider as ConnectionProvider)
       : '',

@@ -327,6 +327,14 @@ describe.each(TEST_DB_KINDS)('offboarding workspace on %s', (kind) => {
       await org.owner.request('GET', `/api/v1/revocations/jobs?state=dead`)
     ).json()) as { items: Array<{ id: string }> }
     expect(dead.items.map((j) => j.id)).toEqual([one!.id])
+    // What the overview's card counts, listed: failed and dead together.
+    const failing = (await (
+      await org.owner.request('GET', `/api/v1/revocations/jobs?state=failed,dead`)
+    ).json()) as { items: Array<{ id: string }> }
+    expect(failing.items.map((j) => j.id)).toEqual([one!.id])
+    expect(
+      (await org.owner.request('GET', '/api/v1/revocations/jobs?state=failed,lost')).status
+    ).toBe(400)
   }, 60_000)
 
   it('closes a case with grants still live only with a note, cancelling plans nobody approved', async () => {

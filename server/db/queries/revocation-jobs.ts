@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from './keyset-cursor.ts'
 
 export interface ListJobsQuery {
   tenantId: string
-  state?: (typeof revocationJobs.state.enumValues)[number]
+  state?: Array<(typeof revocationJobs.state.enumValues)[number]>
   provider?: string
   planId?: string
   cursor?: string
@@ -50,7 +50,7 @@ function selectJobs(db: Db) {
 
 export async function listRevocationJobs(db: Db, q: ListJobsQuery): Promise<ListJobsResult> {
   const where: SQL[] = [eq(revocationJobs.orgId, q.tenantId)]
-  if (q.state) where.push(eq(revocationJobs.state, q.state))
+  if (q.state) where.push(inArray(revocationJobs.state, q.state))
   if (q.provider) where.push(eq(revocationJobs.provider, q.provider))
   if (q.planId) where.push(eq(revocationJobs.planId, q.planId))
   if (q.cursor) {

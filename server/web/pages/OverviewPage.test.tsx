@@ -50,7 +50,7 @@ describe('Overview: offboarding', () => {
     const reappeared = statCard(v, 'Reappeared grants')
     expect(leavers?.getAttribute('href')).toBe('/leavers?when=all')
     expect(leavers?.querySelector('.stat-value')?.textContent).toBe('3')
-    expect(failed?.getAttribute('href')).toBe('/revocations?state=failed')
+    expect(failed?.getAttribute('href')).toBe('/revocations?state=failed%2Cdead')
     expect(failed?.querySelector('.stat-value')?.textContent).toBe('7')
     expect(failed?.classList.contains('stat-bad')).toBe(true)
     expect(reappeared?.querySelector('.stat-value')?.textContent).toBe('1')

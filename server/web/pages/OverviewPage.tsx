@@ -195,7 +195,7 @@ function OffboardingStats({ summary: s }: { summary: Summary }) {
             label="Failed revocations"
             value={failed}
             hint="failed or given up: retry or follow up"
-            href="/revocations?state=failed"
+            href="/revocations?state=failed%2Cdead"
             tone={failed > 0 ? 'bad' : undefined}
           />
         )}

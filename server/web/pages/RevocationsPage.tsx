@@ -12,6 +12,7 @@ import { RevocationPlans } from '../components/RevocationPlans.tsx'
 import { formatDateTime, formatRelative, plural, providerName } from '../format.ts'
 import {
   DEFAULT_REVOCATIONS_FILTER,
+  FAILED_STATES,
   hasRevocationFilters,
   parseRevocationsFilter,
   toRevocationsApiQuery,
@@ -146,6 +147,7 @@ export function RevocationsPage() {
                 }
               >
                 <option value="">Any</option>
+                <option value={FAILED_STATES}>Failed or given up</option>
                 {JOB_STATES.map((s) => (
                   <option key={s} value={s}>
                     {JOB_STATE_LABELS[s].label}
